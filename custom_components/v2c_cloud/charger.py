@@ -1,0 +1,348 @@
+"""One charger at runtime: where its data comes from and how commands reach it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from aiohttp import ClientSession
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    ChargeStatus,
+    FirmwareInfo,
+    Pairing,
+    RealtimeData,
+    ReportedState,
+    V2CAuthenticationError,
+    V2CCloudClient,
+    V2CError,
+    V2CLocalClient,
+    V2CRateLimitError,
+    V2CValidationError,
+    realtime_from_cloud,
+    validate_lan_host,
+)
+from .budget import window_end
+from .const import DOMAIN, LAN_OUTAGE_REPAIR_AFTER, LAN_REQUEST_TIMEOUT, LOGGER, MODE_LAN
+
+if TYPE_CHECKING:
+    from .coordinator import V2CCloudCoordinator
+    from .realtime import V2CRealtimeCoordinator
+    from .runtime import V2CCloudConfigEntry
+
+type CloudCall = Callable[[V2CCloudClient, str], Awaitable[None]]
+type CloudSetter = Callable[[V2CCloudClient, str, int], Awaitable[None]]
+type Path = Literal["lan", "cloud"]
+
+
+def bind_value(setter: CloudSetter, value: int) -> CloudCall:
+    """Return a cloud call that sends `value` with `setter`."""
+    return lambda client, device_id: setter(client, device_id, value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """A command with its LAN write and/or cloud equivalent."""
+
+    lan: tuple[str, int] | None = None
+    cloud: CloudCall | None = None
+
+
+class V2CCharger:
+    """Runtime state of one charger: LAN client, data sources and the command router."""
+
+    realtime: V2CRealtimeCoordinator
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        *,
+        entry: V2CCloudConfigEntry,
+        device_id: str,
+        cloud: V2CCloudCoordinator,
+        session: ClientSession,
+        sim_mode: bool,
+    ) -> None:
+        """Create the charger; `configure` sets its mode and host."""
+        self.hass = hass
+        self.entry = entry
+        self.device_id = device_id
+        self.cloud = cloud
+        self._session = session
+        self._sim_mode = sim_mode
+        self.mode: str = MODE_LAN
+        self.host_override: str | None = None
+        self.lan_ok: bool | None = None
+        self.lan_failures = 0
+        self.outage_since: datetime | None = None
+        self.last_lan_ip: str | None = None
+        self._client: V2CLocalClient | None = None
+
+    # ---- configuration -------------------------------------------------------------------
+
+    def configure(self, *, mode: str, host: str | None) -> bool:
+        """Apply the charger's options; return True when anything changed."""
+        host = host or None
+        if (mode, host) == (self.mode, self.host_override):
+            return False
+        self.mode, self.host_override = mode, host
+        self._client = None
+        self.lan_ok, self.lan_failures, self.outage_since = None, 0, None
+        self.clear_lan_issue()
+        return True
+
+    # ---- cloud views ---------------------------------------------------------------------
+
+    @property
+    def pairing(self) -> Pairing | None:
+        """Return the charger's pairing."""
+        return self.cloud.data.pairings.get(self.device_id) if self.cloud.data else None
+
+    @property
+    def reported(self) -> ReportedState | None:
+        """Return the last cloud shadow."""
+        return self.cloud.data.reported.get(self.device_id) if self.cloud.data else None
+
+    @property
+    def charge_status(self) -> ChargeStatus | None:
+        """Return the last cloud live status (only fetched while LAN is not in use)."""
+        return self.cloud.data.charge_status.get(self.device_id) if self.cloud.data else None
+
+    @property
+    def firmware_info(self) -> FirmwareInfo | None:
+        """Return the last `/version` answer."""
+        return self.cloud.data.firmware.get(self.device_id) if self.cloud.data else None
+
+    @property
+    def data(self) -> RealtimeData | None:
+        """Return the live data (LAN or synthesised from the cloud)."""
+        return self.realtime.data
+
+    @property
+    def name(self) -> str:
+        """Return the charger's name from the account."""
+        pairing = self.pairing
+        return pairing.name if pairing and pairing.name else self.device_id
+
+    @property
+    def model(self) -> str:
+        """Return the model name."""
+        info, pairing = self.firmware_info, self.pairing
+        return (info and info.model) or (pairing and pairing.model) or "Trydan"
+
+    @property
+    def firmware(self) -> str | None:
+        """Return the firmware version, LAN first."""
+        data = self.data
+        if data is not None and data.firmware:
+            return data.firmware
+        info, reported = self.firmware_info, self.reported
+        return (info and info.version) or (reported and reported.firmware) or None
+
+    def device_info(self) -> DeviceInfo:
+        """Return the device registry entry for this charger."""
+        info = DeviceInfo(
+            identifiers={(DOMAIN, self.device_id)},
+            manufacturer="V2C",
+            model=self.model,
+            name=self.name,
+            serial_number=self.device_id,
+            sw_version=self.firmware,
+        )
+        if self.mode == MODE_LAN and (client := self.lan_client()) is not None:
+            info["configuration_url"] = f"http://{client.host}"
+        return info
+
+    # ---- LAN -----------------------------------------------------------------------------
+
+    def _host_candidates(self) -> list[str]:
+        """Return LAN hosts in preference order: override, last LAN IP, cloud IPs."""
+        if self.host_override:
+            return [self.host_override]
+        reported, pairing = self.reported, self.pairing
+        candidates = [
+            self.last_lan_ip,
+            reported.ip if reported else None,
+            pairing.ip if pairing else None,
+        ]
+        return [c for c in candidates if c]
+
+    def lan_client(self) -> V2CLocalClient | None:
+        """Return a LAN client for the first acceptable host, or None (cloud path)."""
+        if self.mode != MODE_LAN:
+            return None
+        if self._client is not None:
+            return self._client
+        for host in self._host_candidates():
+            try:
+                validate_lan_host(host, allow_loopback=self._sim_mode)
+            except V2CValidationError:
+                LOGGER.debug("Ignoring unusable LAN host for %s", self.device_id)
+                continue
+            self._client = V2CLocalClient(
+                host=host,
+                session=self._session,
+                request_timeout=LAN_REQUEST_TIMEOUT,
+                allow_loopback=self._sim_mode,
+            )
+            return self._client
+        return None
+
+    @property
+    def uses_lan(self) -> bool:
+        """Return True when live data and commands go over the LAN."""
+        return self.lan_client() is not None and self.lan_ok is not False
+
+    def wants_charge_status(self) -> bool:
+        """Return True when the cloud must supply live telemetry (no working LAN)."""
+        return not (self.lan_client() is not None and self.lan_ok is True)
+
+    def cloud_realtime(self) -> RealtimeData | None:
+        """Return live data synthesised from the cloud, or None without any cloud data."""
+        reported, status = self.reported, self.charge_status
+        if reported is None and status is None:
+            return None
+        return realtime_from_cloud(reported, status)
+
+    def lan_succeeded(self, data: RealtimeData) -> None:
+        """Record a good LAN poll; log and clear the repair once after an outage."""
+        if self.lan_ok is False:
+            LOGGER.info("LAN connection to charger %s restored", self.name)
+        changed = self.lan_ok is not True
+        self.lan_ok, self.lan_failures, self.outage_since = True, 0, None
+        if changed:
+            self.cloud.async_replan()
+        if data.ip and data.ip != self.last_lan_ip:
+            self.last_lan_ip = data.ip
+        self.clear_lan_issue()
+
+    def lan_failed(self, err: V2CError) -> None:
+        """Record a failed LAN poll; log once per outage and raise a repair after 10 minutes."""
+        now = dt_util.utcnow()
+        self.lan_failures += 1
+        if self.lan_ok is not False:
+            LOGGER.warning(
+                "Charger %s is not answering on the LAN (%s); using cloud data meanwhile",
+                self.name,
+                err,
+            )
+            self.outage_since = now
+        changed = self.lan_ok is not False
+        self.lan_ok = False
+        if changed:
+            self.cloud.async_replan()
+        # The host may have changed (DHCP): pick again from the candidates next time.
+        if not self.host_override:
+            self._client = None
+            self.last_lan_ip = None
+        if self.outage_since is not None and now - self.outage_since >= LAN_OUTAGE_REPAIR_AFTER:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.lan_issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="lan_unreachable",
+                translation_placeholders={"name": self.name},
+            )
+
+    @property
+    def lan_issue_id(self) -> str:
+        """Return the id of this charger's LAN repair issue."""
+        return f"lan_unreachable_{self.device_id}"
+
+    def clear_lan_issue(self) -> None:
+        """Delete this charger's LAN repair issue."""
+        ir.async_delete_issue(self.hass, DOMAIN, self.lan_issue_id)
+
+    # ---- commands ------------------------------------------------------------------------
+
+    async def async_command(self, command: Command) -> Path:
+        """Send a command: LAN first when it works, else the cloud; confirm the new state."""
+        lan_error: V2CError | None = None
+        client = self.lan_client() if command.lan is not None else None
+        # A LAN known to be down is skipped when the cloud can do the job.
+        if (
+            client is not None
+            and command.lan is not None
+            and (self.lan_ok is not False or command.cloud is None)
+        ):
+            key, value = command.lan
+            try:
+                await client.write(key, value)
+            except V2CValidationError as err:
+                raise _invalid(err) from err
+            except V2CError as err:
+                lan_error = err
+                LOGGER.debug("LAN write %s to %s failed: %s", key, self.device_id, err)
+            else:
+                LOGGER.debug("Command %s=%s sent to %s over the LAN", key, value, self.device_id)
+                await self.realtime.async_refresh()
+                return "lan"
+        if command.cloud is not None:
+            await self.async_cloud(command.cloud)
+            LOGGER.debug("Command sent to %s through the cloud", self.device_id)
+            self.cloud.async_confirm(self.device_id)
+            return "cloud"
+        if lan_error is not None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="lan_command_failed",
+                translation_placeholders={"name": self.name, "error": str(lan_error)},
+            ) from lan_error
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="lan_required",
+            translation_placeholders={"name": self.name},
+        )
+
+    async def async_cloud[T](self, call: Callable[[V2CCloudClient, str], Awaitable[T]]) -> T:
+        """Run a cloud call for this charger, translating errors for the user."""
+        return await async_cloud_call(self.cloud, self.entry, lambda c: call(c, self.device_id))
+
+
+async def async_cloud_call[T](
+    cloud: V2CCloudCoordinator,
+    entry: V2CCloudConfigEntry,
+    call: Callable[[V2CCloudClient], Awaitable[T]],
+) -> T:
+    """Run a user-initiated cloud call, book it, and translate its errors."""
+    try:
+        return await call(cloud.client)
+    except V2CValidationError as err:
+        raise _invalid(err) from err
+    except V2CAuthenticationError as err:
+        entry.async_start_reauth(cloud.hass)
+        raise HomeAssistantError(translation_domain=DOMAIN, translation_key="auth_failed") from err
+    except V2CRateLimitError as err:
+        snap = cloud.client.rate_limit
+        resume = window_end(dt_util.utcnow(), snap.reset if snap else None)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="quota_exhausted_command",
+            translation_placeholders={"resume": dt_util.as_local(resume).strftime("%H:%M")},
+        ) from err
+    except V2CError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="cloud_command_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    finally:
+        cloud.account()
+
+
+def _invalid(err: V2CValidationError) -> ServiceValidationError:
+    """Translate a rejected value."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="invalid_value",
+        translation_placeholders={"field": err.field, "constraint": err.constraint},
+    )

@@ -1,0 +1,102 @@
+"""Diagnostics for V2C Cloud: entry, budget and per-charger state, with secrets redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_API_KEY, CONF_HOST
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from .charger import V2CCharger
+from .const import DOMAIN
+from .runtime import V2CCloudConfigEntry
+
+TO_REDACT = {
+    CONF_API_KEY,
+    "apikey",
+    "token",
+    "password",
+    "ssid",
+    "ip",
+    "IP",
+    "SSID",
+    "mac",
+    "MAC",
+    CONF_HOST,
+    "host",
+    "wifi_info",
+    "wifi_ip",
+    "wifi_static",
+    "static_ip",
+    "huawei_ip",
+    "inverter_ip",
+    "last_lan_ip",
+    "lan_client_host",
+    "base_url",
+    "latitude",
+    "longitude",
+    "unique_id",
+    "ocpp_addr",
+    "rfidCode",
+    "code",
+}
+
+
+def _charger(charger: V2CCharger) -> dict[str, Any]:
+    """Return one charger's state."""
+    data = charger.data
+    reported, status, pairing = charger.reported, charger.charge_status, charger.pairing
+    return {
+        "mode": charger.mode,
+        "host": charger.host_override,
+        "lan_client_host": client.host if (client := charger.lan_client()) else None,
+        "lan_ok": charger.lan_ok,
+        "lan_failures": charger.lan_failures,
+        "outage_since": charger.outage_since.isoformat() if charger.outage_since else None,
+        "realtime_success": charger.realtime.last_update_success,
+        "realtime": asdict(data) if data else None,
+        "pairing": pairing.raw if pairing else None,
+        "reported": reported.raw if reported else None,
+        "charge_status": status.raw if status else None,
+    }
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: V2CCloudConfigEntry
+) -> dict[str, Any]:
+    """Return diagnostics for the whole account."""
+    runtime = entry.runtime_data
+    cloud = runtime.cloud
+    return async_redact_data(
+        {
+            "entry": entry.as_dict(),
+            "cloud": {
+                "last_update_success": cloud.last_update_success,
+                "update_interval": cloud.update_interval.total_seconds()
+                if cloud.update_interval
+                else None,
+                "cycle_cost": cloud.cycle_cost(),
+                "requests_since_start": runtime.client.request_count,
+                "budget": runtime.ledger.as_dict(),
+            },
+            "chargers": {d: _charger(c) for d, c in runtime.chargers.items()},
+        },
+        TO_REDACT,
+    )
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: V2CCloudConfigEntry, device: dr.DeviceEntry
+) -> dict[str, Any]:
+    """Return diagnostics for one charger."""
+    chargers = entry.runtime_data.chargers
+    device_id = next(
+        (ident for domain, ident in device.identifiers if domain == DOMAIN and ident in chargers),
+        None,
+    )
+    if device_id is None:
+        return {}
+    return async_redact_data({"device_id": device_id, **_charger(chargers[device_id])}, TO_REDACT)

@@ -1,0 +1,168 @@
+"""Numbers of V2C chargers (currents, contracted power, LED brightness, voltage)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfPower,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .charger import CloudSetter, Command, V2CCharger, bind_value
+from .const import HOLD_DEFAULT
+from .entity import OptimisticHold, V2CCloudEntity, V2CCloudEntityDescription
+from .runtime import V2CCloudConfigEntry
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class V2CCloudNumberEntityDescription(V2CCloudEntityDescription, NumberEntityDescription):
+    """Describe a V2C number."""
+
+    value_fn: Callable[[V2CCharger], float | None]
+    command_fn: Callable[[float], Command]
+
+
+def _live(attr: str, scale: float = 1.0) -> Callable[[V2CCharger], float | None]:
+    """Read a number from the live data, optionally scaled."""
+
+    def read(charger: V2CCharger) -> float | None:
+        value = getattr(charger.data, attr) if charger.data is not None else None
+        return None if value is None else value * scale
+
+    return read
+
+
+def _current(
+    key: str, attr: str, lan_key: str, cloud: CloudSetter
+) -> V2CCloudNumberEntityDescription:
+    """Describe a current setting in A (6-32)."""
+    return V2CCloudNumberEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=NumberDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        native_min_value=6,
+        native_max_value=32,
+        native_step=1,
+        mode=NumberMode.SLIDER,
+        entity_category=None if key == "intensity_number" else EntityCategory.CONFIG,
+        value_fn=_live(attr),
+        command_fn=lambda v: Command(lan=(lan_key, round(v)), cloud=bind_value(cloud, round(v))),
+    )
+
+
+NUMBERS: tuple[V2CCloudNumberEntityDescription, ...] = (
+    _current("intensity_number", "intensity", "Intensity", lambda c, d, a: c.set_intensity(d, a)),
+    _current(
+        "min_intensity_number",
+        "min_intensity",
+        "MinIntensity",
+        lambda c, d, a: c.set_min_car_intensity(d, a),
+    ),
+    _current(
+        "max_intensity_number",
+        "max_intensity",
+        "MaxIntensity",
+        lambda c, d, a: c.set_max_car_intensity(d, a),
+    ),
+    V2CCloudNumberEntityDescription(
+        key="contracted_power_number",
+        translation_key="contracted_power_number",
+        device_class=NumberDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        native_min_value=1,
+        native_max_value=22,
+        native_step=0.5,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+        value_fn=_live("contracted_power", 0.001),
+        command_fn=lambda kw: Command(lan=("ContractedPower", round(kw * 1000))),
+    ),
+    V2CCloudNumberEntityDescription(
+        key="light_led_number",
+        translation_key="light_led_number",
+        native_unit_of_measurement=PERCENTAGE,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        mode=NumberMode.SLIDER,
+        entity_category=EntityCategory.CONFIG,
+        value_fn=_live("light_led"),
+        command_fn=lambda v: Command(lan=("LightLED", round(v))),
+    ),
+    V2CCloudNumberEntityDescription(
+        key="installation_voltage_number",
+        translation_key="installation_voltage_number",
+        device_class=NumberDeviceClass.VOLTAGE,
+        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+        native_min_value=100,
+        native_max_value=450,
+        native_step=1,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        value_fn=_live("voltage_installation"),
+        command_fn=lambda v: Command(lan=("VoltageInstallation", round(v))),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: V2CCloudConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add numbers for every charger, now and when new ones are paired."""
+    entry.runtime_data.async_register_platform(
+        lambda chargers: async_add_entities(
+            V2CCloudNumberEntity(charger, description)
+            for charger in chargers
+            for description in NUMBERS
+            if description.exists_fn(charger)
+        )
+    )
+
+
+class V2CCloudNumberEntity(V2CCloudEntity, NumberEntity):
+    """A V2C number."""
+
+    entity_description: V2CCloudNumberEntityDescription
+
+    def __init__(self, charger: V2CCharger, description: V2CCloudNumberEntityDescription) -> None:
+        """Create the number with its optimistic hold."""
+        super().__init__(charger, description)
+        self._hold = OptimisticHold[float](HOLD_DEFAULT)
+
+    @property
+    def native_value(self) -> float | None:
+        """Return the value, or the commanded one while it is being confirmed."""
+        step = self.entity_description.native_step or 1
+        value = self._hold.resolve(
+            self.entity_description.value_fn(self.charger),
+            lambda polled, held: abs(polled - held) <= step / 2,
+        )
+        # Whole-step settings show as integers (16 A, not 16.0 A).
+        if value is not None and float(step).is_integer():
+            return round(value)
+        return value
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Send the new value and show it at once."""
+        await self.charger.async_command(self.entity_description.command_fn(value))
+        self._hold.start(value)
+        self.async_write_ha_state()

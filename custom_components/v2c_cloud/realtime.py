@@ -1,0 +1,95 @@
+"""Per-charger live data: the LAN API when it answers, else synthesised from the cloud."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import RealtimeData, V2CError
+from .const import DOMAIN, LAN_BACKOFF_MAX, LOGGER
+
+if TYPE_CHECKING:
+    from .charger import V2CCharger
+    from .runtime import V2CCloudConfigEntry
+
+
+class V2CRealtimeCoordinator(DataUpdateCoordinator[RealtimeData]):
+    """Poll one charger's `/RealTimeData` (plus the three `/read` keys) on the LAN."""
+
+    config_entry: V2CCloudConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        *,
+        entry: V2CCloudConfigEntry,
+        charger: V2CCharger,
+        interval: timedelta,
+    ) -> None:
+        """Create the coordinator for one charger."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {charger.device_id}",
+            update_interval=interval,
+            always_update=False,
+        )
+        self.charger = charger
+        self.base_interval = interval
+
+    async def _async_update_data(self) -> RealtimeData:
+        """Return LAN data, or cloud-synthesised data while the LAN is unavailable."""
+        charger = self.charger
+        client = charger.lan_client()
+        if client is not None:
+            try:
+                data = await client.snapshot()
+            except V2CError as err:
+                charger.lan_failed(err)
+            else:
+                charger.lan_succeeded(data)
+                self._set_interval()
+                return data
+        self._set_interval()
+        if (synth := charger.cloud_realtime()) is not None:
+            return synth
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="no_live_data",
+            translation_placeholders={"name": charger.name},
+        )
+
+    def _set_interval(self) -> None:
+        """Poll at the configured rate; back off while the LAN fails; push-only without LAN."""
+        charger = self.charger
+        if charger.lan_client() is None and charger.lan_failures == 0:
+            # Cloud path: the cloud coordinator pushes fresh data; nothing to poll.
+            self.update_interval = None
+            return
+        factor = 2 ** min(charger.lan_failures, 5)
+        seconds = self.base_interval.total_seconds()
+        if charger.lan_failures:
+            seconds = min(seconds * factor, max(seconds, LAN_BACKOFF_MAX.total_seconds()))
+        self.update_interval = timedelta(seconds=seconds)
+
+    @callback
+    def async_push_cloud(self) -> None:
+        """Publish fresh cloud-synthesised data when the cloud path is in use."""
+        if self.charger.uses_lan:
+            return
+        synth = self.charger.cloud_realtime()
+        if synth is None or synth == self.data:
+            return
+        # Not async_set_updated_data: that would push back the next LAN retry.
+        self.data = synth
+        self.last_update_success = True
+        self.async_update_listeners()
+
+    def set_base_interval(self, interval: timedelta) -> None:
+        """Change the LAN poll interval (options) without a reload."""
+        self.base_interval = interval
+        self._set_interval()

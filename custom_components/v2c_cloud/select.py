@@ -1,0 +1,135 @@
+"""Selects of V2C chargers (installation, meter, language, power and charge modes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .charger import CloudSetter, Command, V2CCharger, bind_value
+from .const import HOLD_DEFAULT
+from .entity import OptimisticHold, Source, V2CCloudEntity, V2CCloudEntityDescription
+from .runtime import V2CCloudConfigEntry
+from .states import (
+    CHARGE_MODES,
+    DYNAMIC_POWER_MODES,
+    FV_MODES,
+    INSTALLATION_TYPES,
+    LANGUAGES,
+    SLAVE_TYPES,
+)
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class V2CCloudSelectEntityDescription(V2CCloudEntityDescription, SelectEntityDescription):
+    """Describe a V2C select: vendor codes mapped to translated options."""
+
+    codes: dict[int, str]
+    code_fn: Callable[[V2CCharger], int | None]
+    command_fn: Callable[[int], Command]
+
+
+def _live(attr: str) -> Callable[[V2CCharger], int | None]:
+    """Read a code from the live data."""
+    return lambda charger: getattr(charger.data, attr) if charger.data is not None else None
+
+
+def _reported(attr: str) -> Callable[[V2CCharger], int | None]:
+    """Read a code from the cloud shadow."""
+    return lambda charger: getattr(charger.reported, attr) if charger.reported else None
+
+
+def _cloud_select(
+    key: str, codes: dict[int, str], attr: str, send: CloudSetter
+) -> V2CCloudSelectEntityDescription:
+    """Describe a setting only the cloud can change."""
+    return V2CCloudSelectEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        source=Source.CLOUD,
+        options=list(codes.values()),
+        codes=codes,
+        code_fn=_reported(attr),
+        command_fn=lambda code: Command(cloud=bind_value(send, code)),
+    )
+
+
+def _lan_select(
+    key: str, codes: dict[int, str], attr: str, lan_key: str
+) -> V2CCloudSelectEntityDescription:
+    """Describe a setting only the LAN API can change."""
+    return V2CCloudSelectEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        lan_only=True,
+        options=list(codes.values()),
+        codes=codes,
+        code_fn=_live(attr),
+        command_fn=lambda code: Command(lan=(lan_key, code)),
+    )
+
+
+SELECTS: tuple[V2CCloudSelectEntityDescription, ...] = (
+    _cloud_select(
+        "installation_type",
+        INSTALLATION_TYPES,
+        "installation_type",
+        lambda c, d, v: c.set_installation_type(d, v),
+    ),
+    _cloud_select("slave_type", SLAVE_TYPES, "slave_type", lambda c, d, v: c.set_slave_type(d, v)),
+    _cloud_select("language", LANGUAGES, "language", lambda c, d, v: c.set_language(d, v)),
+    _cloud_select("fv_mode", FV_MODES, "fv_mode", lambda c, d, v: c.set_fv_mode(d, v)),
+    _lan_select(
+        "dynamic_power_mode", DYNAMIC_POWER_MODES, "dynamic_power_mode", "DynamicPowerMode"
+    ),
+    _lan_select("charge_mode", CHARGE_MODES, "charge_mode", "ChargeMode"),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: V2CCloudConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add selects for every charger, now and when new ones are paired."""
+    entry.runtime_data.async_register_platform(
+        lambda chargers: async_add_entities(
+            V2CCloudSelectEntity(charger, description)
+            for charger in chargers
+            for description in SELECTS
+            if description.exists_fn(charger)
+        )
+    )
+
+
+class V2CCloudSelectEntity(V2CCloudEntity, SelectEntity):
+    """A V2C select."""
+
+    entity_description: V2CCloudSelectEntityDescription
+
+    def __init__(self, charger: V2CCharger, description: V2CCloudSelectEntityDescription) -> None:
+        """Create the select with its optimistic hold."""
+        super().__init__(charger, description)
+        self._hold = OptimisticHold[str](HOLD_DEFAULT)
+
+    @property
+    def current_option(self) -> str | None:
+        """Return the option (unknown codes show as unknown)."""
+        code = self.entity_description.code_fn(self.charger)
+        polled = self.entity_description.codes.get(code) if code is not None else None
+        return self._hold.resolve(polled)
+
+    async def async_select_option(self, option: str) -> None:
+        """Send the chosen option and show it at once."""
+        code = next(c for c, key in self.entity_description.codes.items() if key == option)
+        await self.charger.async_command(self.entity_description.command_fn(code))
+        self._hold.start(option)
+        self.async_write_ha_state()

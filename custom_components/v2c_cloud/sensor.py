@@ -1,0 +1,223 @@
+"""Sensors of V2C chargers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    EntityCategory,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfPower,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .charger import V2CCharger
+from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription
+from .runtime import V2CCloudConfigEntry
+from .states import (
+    CHARGE_STATES,
+    READY_STATES,
+    SIGNAL_STATES,
+    SLAVE_ERROR_OPTIONS,
+    TIMER_STATES,
+    slave_error_state,
+)
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class V2CCloudSensorEntityDescription(V2CCloudEntityDescription, SensorEntityDescription):
+    """Describe a V2C sensor."""
+
+    value_fn: Callable[[V2CCharger], StateType | datetime]
+
+
+def _live[T](fn: Callable[..., T | None]) -> Callable[[V2CCharger], T | None]:
+    """Read a value from the charger's live data (None without data)."""
+    return lambda charger: fn(charger.data) if charger.data is not None else None
+
+
+def _code(table: dict[int, str], attr: str) -> Callable[[V2CCharger], str | None]:
+    """Map a live enum code to its state key; unknown codes give None."""
+    return _live(lambda d: table.get(getattr(d, attr)) if getattr(d, attr) is not None else None)
+
+
+def _power(key: str, attr: str, *, enabled: bool = True) -> V2CCloudSensorEntityDescription:
+    """Describe a power sensor in W."""
+    return V2CCloudSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        entity_registry_enabled_default=enabled,
+        value_fn=_live(lambda d: getattr(d, attr)),
+    )
+
+
+def _quota_remaining(charger: V2CCharger) -> int | None:
+    """Return the cloud calls left today, as last reported by the server."""
+    snap = charger.cloud.ledger.rate_limit
+    return snap.remaining if snap is not None else None
+
+
+SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
+    V2CCloudSensorEntityDescription(
+        key="charge_state",
+        translation_key="charge_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(CHARGE_STATES.values()),
+        value_fn=_code(CHARGE_STATES, "charge_state"),
+    ),
+    _power("charge_power", "charge_power"),
+    V2CCloudSensorEntityDescription(
+        key="charge_energy",
+        translation_key="charge_energy",
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=_live(lambda d: d.charge_energy),
+    ),
+    V2CCloudSensorEntityDescription(
+        key="charge_time",
+        translation_key="charge_time",
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=_live(lambda d: d.charge_time),
+    ),
+    _power("house_power", "house_power"),
+    _power("fv_power", "fv_power"),
+    _power("battery_power", "battery_power", enabled=False),
+    V2CCloudSensorEntityDescription(
+        key="grid_voltage",
+        translation_key="grid_voltage",
+        device_class=SensorDeviceClass.VOLTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+        suggested_display_precision=0,
+        value_fn=_live(lambda d: d.voltage_installation),
+    ),
+    V2CCloudSensorEntityDescription(
+        key="ready_state",
+        translation_key="ready_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(READY_STATES.values()),
+        lan_only=True,
+        entity_registry_enabled_default=False,
+        value_fn=_code(READY_STATES, "ready_state"),
+    ),
+    V2CCloudSensorEntityDescription(
+        key="timer_state",
+        translation_key="timer_state",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(TIMER_STATES.values()),
+        lan_only=True,
+        entity_registry_enabled_default=False,
+        value_fn=_live(lambda d: None if d.timer is None else TIMER_STATES[int(d.timer)]),
+    ),
+    V2CCloudSensorEntityDescription(
+        key="slave_error",
+        translation_key="slave_error",
+        device_class=SensorDeviceClass.ENUM,
+        options=SLAVE_ERROR_OPTIONS,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_live(lambda d: slave_error_state(d.slave_error)),
+    ),
+    V2CCloudSensorEntityDescription(
+        key="device_identifier",
+        translation_key="device_identifier",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda charger: (charger.data and charger.data.device_id) or charger.device_id,
+    ),
+    V2CCloudSensorEntityDescription(
+        key="firmware_version",
+        translation_key="firmware_version",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: charger.firmware,
+    ),
+    V2CCloudSensorEntityDescription(
+        key="wifi_ssid",
+        translation_key="wifi_ssid",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=_live(lambda d: d.ssid),
+    ),
+    V2CCloudSensorEntityDescription(
+        key="wifi_ip",
+        translation_key="wifi_ip",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=_live(lambda d: d.ip),
+    ),
+    V2CCloudSensorEntityDescription(
+        key="signal_status",
+        translation_key="signal_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(SIGNAL_STATES.values()),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        lan_only=True,
+        value_fn=_code(SIGNAL_STATES, "signal_status"),
+    ),
+    V2CCloudSensorEntityDescription(
+        key="api_calls_remaining",
+        translation_key="api_calls_remaining",
+        source=Source.CLOUD,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_quota_remaining,
+    ),
+    V2CCloudSensorEntityDescription(
+        key="last_cloud_update",
+        translation_key="last_cloud_update",
+        source=Source.CLOUD,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: charger.cloud.data.updated_at if charger.cloud.data else None,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: V2CCloudConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add sensors for every charger, now and when new ones are paired."""
+    entry.runtime_data.async_register_platform(
+        lambda chargers: async_add_entities(
+            V2CCloudSensorEntity(charger, description)
+            for charger in chargers
+            for description in SENSORS
+            if description.exists_fn(charger)
+        )
+    )
+
+
+class V2CCloudSensorEntity(V2CCloudEntity, SensorEntity):
+    """A V2C sensor."""
+
+    entity_description: V2CCloudSensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """Return the sensor value."""
+        return self.entity_description.value_fn(self.charger)

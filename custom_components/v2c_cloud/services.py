@@ -1,0 +1,471 @@
+"""Actions of the V2C Cloud integration: commands to chargers and cloud queries with events."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, cast
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+
+from .api import PowerProfile, RfidCard, StatisticsRecord, V2CCloudClient, WifiNetwork
+from .charger import CloudSetter, Command, V2CCharger, async_cloud_call, bind_value
+from .const import CLOUD_CONFIRM_DELAY, DOMAIN, HOLD_SLOW
+from .runtime import V2CCloudConfigEntry
+from .services_schema import (
+    AMPS_SCHEMA,
+    ATTR_ACTIVE,
+    ATTR_AMPS,
+    ATTR_CODE,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DATE_END,
+    ATTR_DATE_START,
+    ATTR_DEVICE_ID,
+    ATTR_ENABLED,
+    ATTR_END_TIME,
+    ATTR_IP_ADDRESS,
+    ATTR_KWH,
+    ATTR_LOCKED,
+    ATTR_MINUTES,
+    ATTR_MODE,
+    ATTR_NAME,
+    ATTR_OCPP_ID,
+    ATTR_OCPP_URL,
+    ATTR_PASSWORD,
+    ATTR_PROFILE,
+    ATTR_SSID,
+    ATTR_START_TIME,
+    ATTR_TAG,
+    ATTR_TIMER_ID,
+    ATTR_TIMESTAMP,
+    ATTR_UPDATED_AT,
+    ATTR_VOLTAGE,
+    ATTR_WATTS,
+    ATTR_WEEKDAYS,
+    CODE_SCHEMA,
+    CODE_TAG_SCHEMA,
+    DELETE_PROFILE_SCHEMA,
+    DEVICE_STATISTICS_SCHEMA,
+    ENABLED_SCHEMA,
+    FV_MODE_SCHEMA,
+    GET_PROFILE_SCHEMA,
+    GLOBAL_STATISTICS_SCHEMA,
+    INVERTER_IP_SCHEMA,
+    KWH_SCHEMA,
+    LOCKED_SCHEMA,
+    MINUTES_SCHEMA,
+    NO_FIELDS,
+    OCPP_ID_SCHEMA,
+    OCPP_URL_SCHEMA,
+    PROGRAM_TIMER_SCHEMA,
+    SAVE_PROFILE_SCHEMA,
+    SET_WIFI_SCHEMA,
+    TAG_SCHEMA,
+    VOLTAGE_SCHEMA,
+    WATTS_SCHEMA,
+    V2CServiceSchema,
+    validation_error,
+)
+
+type Data = Mapping[str, Any]
+type Result = dict[str, Any]
+type CloudCommand = Callable[[V2CCloudClient, str, Data], Awaitable[None]]
+type CloudRead[T] = Callable[[V2CCloudClient, str, Data], Awaitable[T]]
+
+SERVICE_GET_GLOBAL_STATISTICS: Final = "get_global_statistics"
+EVENT_WIFI_SCAN: Final = "wifi_scan"
+EVENT_RFID_CARDS: Final = "rfid_cards"
+EVENT_CONNECTED_STATUS: Final = "connected_status"
+EVENT_POWER_PROFILES: Final = "power_profiles"
+EVENT_DEVICE_STATISTICS: Final = "device_statistics"
+EVENT_GLOBAL_STATISTICS: Final = "global_statistics"
+
+
+@dataclass(frozen=True, kw_only=True)
+class V2CChargerService:
+    """An action run once for every targeted charger; with an event it is a query."""
+
+    schema: V2CServiceSchema
+    run: Callable[[V2CCharger, Data], Awaitable[Result | None]]
+    event: str | None = None
+
+
+def routed(command_fn: Callable[[Data], Command], schema: V2CServiceSchema) -> V2CChargerService:
+    """Describe a command sent through the router (LAN first, cloud fallback, then refresh)."""
+
+    async def run(charger: V2CCharger, data: Data) -> None:
+        await charger.async_command(command_fn(data))
+
+    return V2CChargerService(schema=schema, run=run)
+
+
+def setting(
+    lan_key: str, field: str, setter: CloudSetter, schema: V2CServiceSchema
+) -> V2CChargerService:
+    """Describe a routed setting: LAN `lan_key`=<field>, cloud `setter` as the fallback."""
+    return routed(
+        lambda data: Command(
+            lan=(lan_key, int(data[field])), cloud=bind_value(setter, int(data[field]))
+        ),
+        schema,
+    )
+
+
+def cloud(
+    call: CloudCommand,
+    schema: V2CServiceSchema = NO_FIELDS,
+    *,
+    confirm: float | None = CLOUD_CONFIRM_DELAY,
+) -> V2CChargerService:
+    """Describe a cloud-only command; `confirm` re-reads the shadow after that many seconds."""
+
+    async def run(charger: V2CCharger, data: Data) -> None:
+        await charger.async_cloud(lambda client, device_id: call(client, device_id, data))
+        if confirm is not None:
+            charger.cloud.async_confirm(charger.device_id, confirm)
+
+    return V2CChargerService(schema=schema, run=run)
+
+
+def query[T](
+    fetch: CloudRead[T],
+    present: Callable[[T, Data], Result],
+    *,
+    event: str,
+    schema: V2CServiceSchema = NO_FIELDS,
+) -> V2CChargerService:
+    """Describe a cloud read whose result is returned and fired as an event."""
+
+    async def run(charger: V2CCharger, data: Data) -> Result:
+        value = await charger.async_cloud(lambda client, device_id: fetch(client, device_id, data))
+        return present(value, data)
+
+    return V2CChargerService(schema=schema, run=run, event=event)
+
+
+# ---- JSON-safe views of the API models ---------------------------------------------------------
+
+
+def _iso(value: date | None) -> str | None:
+    """Return a date or datetime as ISO-8601 text."""
+    return None if value is None else value.isoformat()
+
+
+def _network(network: WifiNetwork) -> Result:
+    """Return a scanned Wi-Fi network."""
+    return {"ssid": network.ssid, "signal": network.signal, "raw": network.raw}
+
+
+def _card(card: RfidCard) -> Result:
+    """Return an RFID card."""
+    return {"code": card.code, "tag": card.tag, "raw": card.raw}
+
+
+def _profile(profile: PowerProfile) -> Result:
+    """Return a power profile."""
+    return {"name": profile.name, "updated_at": profile.updated_at, "raw": profile.raw}
+
+
+def _session(record: StatisticsRecord) -> Result:
+    """Return a charge session, energyByHour parsed to numbers, the raw record kept."""
+    return {
+        "start": _iso(record.start),
+        "end": _iso(record.end),
+        "energy": record.energy,
+        "cost": record.cost,
+        "energy_by_hour": record.energy_by_hour,
+        "rfid_code": record.rfid_code,
+        "rfid_name": record.rfid_name,
+        "raw": record.raw,
+    }
+
+
+def _date_range(data: Data) -> Result:
+    """Return the requested date filter as ISO dates (None when open)."""
+    return {
+        ATTR_DATE_START: _iso(data.get(ATTR_DATE_START)),
+        ATTR_DATE_END: _iso(data.get(ATTR_DATE_END)),
+    }
+
+
+# ---- the actions ------------------------------------------------------------------------------
+
+CHARGER_SERVICES: Final[dict[str, V2CChargerService]] = {
+    # Commands with a LAN equivalent: the entities' router.
+    "start_charge": routed(
+        lambda _: Command(lan=("Paused", 0), cloud=lambda c, d: c.start_charge(d)), NO_FIELDS
+    ),
+    "pause_charge": routed(
+        lambda _: Command(lan=("Paused", 1), cloud=lambda c, d: c.pause_charge(d)), NO_FIELDS
+    ),
+    "set_charge_intensity": setting(
+        "Intensity", ATTR_AMPS, lambda c, d, v: c.set_intensity(d, v), AMPS_SCHEMA
+    ),
+    "set_max_car_intensity": setting(
+        "MaxIntensity", ATTR_AMPS, lambda c, d, v: c.set_max_car_intensity(d, v), AMPS_SCHEMA
+    ),
+    "set_min_car_intensity": setting(
+        "MinIntensity", ATTR_AMPS, lambda c, d, v: c.set_min_car_intensity(d, v), AMPS_SCHEMA
+    ),
+    "set_locked": setting(
+        "Locked", ATTR_LOCKED, lambda c, d, v: c.set_locked(d, bool(v)), LOCKED_SCHEMA
+    ),
+    "set_dynamic": setting(
+        "Dynamic", ATTR_ENABLED, lambda c, d, v: c.set_dynamic(d, bool(v)), ENABLED_SCHEMA
+    ),
+    "set_installation_voltage": routed(
+        lambda data: Command(lan=("VoltageInstallation", round(data[ATTR_VOLTAGE]))),
+        VOLTAGE_SCHEMA,
+    ),
+    # Cloud-only commands.
+    "set_fv_mode": cloud(lambda c, d, data: c.set_fv_mode(d, data[ATTR_MODE]), FV_MODE_SCHEMA),
+    "set_max_power": cloud(lambda c, d, data: c.set_max_power(d, data[ATTR_WATTS]), WATTS_SCHEMA),
+    "set_denka_max_power": cloud(
+        lambda c, d, data: c.set_denka_max_power(d, data[ATTR_WATTS]), WATTS_SCHEMA
+    ),
+    "set_charge_stop_energy": cloud(
+        lambda c, d, data: c.set_charge_stop_energy(d, data[ATTR_KWH]), KWH_SCHEMA
+    ),
+    "set_charge_stop_minutes": cloud(
+        lambda c, d, data: c.set_charge_stop_minutes(d, data[ATTR_MINUTES]), MINUTES_SCHEMA
+    ),
+    "start_charge_for_energy": cloud(
+        lambda c, d, data: c.start_charge_for_energy(d, data[ATTR_KWH]), KWH_SCHEMA
+    ),
+    "start_charge_for_minutes": cloud(
+        lambda c, d, data: c.start_charge_for_minutes(d, data[ATTR_MINUTES]), MINUTES_SCHEMA
+    ),
+    "set_wifi_credentials": cloud(
+        lambda c, d, data: c.set_wifi(d, data[ATTR_SSID], data[ATTR_PASSWORD]), SET_WIFI_SCHEMA
+    ),
+    "program_timer": cloud(
+        lambda c, d, data: c.set_timer(
+            d,
+            data[ATTR_TIMER_ID],
+            data[ATTR_START_TIME],
+            data[ATTR_END_TIME],
+            data[ATTR_ACTIVE],
+            data.get(ATTR_WEEKDAYS),
+        ),
+        PROGRAM_TIMER_SCHEMA,
+    ),
+    # The cloud applies OCPP changes slowly (PROTOCOL.md §8.3): confirm after the long hold.
+    "set_ocpp_enabled": cloud(
+        lambda c, d, data: c.set_ocpp_enabled(d, data[ATTR_ENABLED]),
+        ENABLED_SCHEMA,
+        confirm=HOLD_SLOW.total_seconds(),
+    ),
+    "set_ocpp_id": cloud(lambda c, d, data: c.set_ocpp_id(d, data[ATTR_OCPP_ID]), OCPP_ID_SCHEMA),
+    "set_ocpp_address": cloud(
+        lambda c, d, data: c.set_ocpp_address(d, data[ATTR_OCPP_URL]), OCPP_URL_SCHEMA
+    ),
+    "set_inverter_ip": cloud(
+        lambda c, d, data: c.set_inverter_ip(d, data[ATTR_IP_ADDRESS]), INVERTER_IP_SCHEMA
+    ),
+    "trigger_update": cloud(lambda c, d, _: c.update_firmware(d)),
+    # Cards and profiles are not in the shadow, so re-reading it would only spend quota.
+    "register_rfid": cloud(
+        lambda c, d, data: c.register_rfid(d, data[ATTR_TAG]), TAG_SCHEMA, confirm=None
+    ),
+    "add_rfid_card": cloud(
+        lambda c, d, data: c.add_rfid_card(d, data[ATTR_CODE], data[ATTR_TAG]),
+        CODE_TAG_SCHEMA,
+        confirm=None,
+    ),
+    "update_rfid_tag": cloud(
+        lambda c, d, data: c.rename_rfid_card(d, data[ATTR_CODE], data[ATTR_TAG]),
+        CODE_TAG_SCHEMA,
+        confirm=None,
+    ),
+    "delete_rfid": cloud(
+        lambda c, d, data: c.delete_rfid_card(d, data[ATTR_CODE]), CODE_SCHEMA, confirm=None
+    ),
+    "create_power_profile": cloud(
+        lambda c, d, data: c.create_power_profile(
+            d, data[ATTR_NAME], data[ATTR_UPDATED_AT], data[ATTR_PROFILE]
+        ),
+        SAVE_PROFILE_SCHEMA,
+        confirm=None,
+    ),
+    "update_power_profile": cloud(
+        lambda c, d, data: c.update_power_profile(
+            d, data[ATTR_NAME], data[ATTR_UPDATED_AT], data[ATTR_PROFILE]
+        ),
+        SAVE_PROFILE_SCHEMA,
+        confirm=None,
+    ),
+    "delete_power_profile": cloud(
+        lambda c, d, data: c.delete_power_profile(d, data[ATTR_NAME], data[ATTR_UPDATED_AT]),
+        DELETE_PROFILE_SCHEMA,
+        confirm=None,
+    ),
+    # Queries: response data and an event.
+    "scan_wifi_networks": query(
+        lambda c, d, _: c.wifi_networks(d),
+        lambda networks, _: {"networks": [_network(n) for n in networks]},
+        event=EVENT_WIFI_SCAN,
+    ),
+    "list_rfid_cards": query(
+        lambda c, d, _: c.rfid_cards(d),
+        lambda cards, _: {"cards": [_card(card) for card in cards]},
+        event=EVENT_RFID_CARDS,
+    ),
+    "get_connected_status": query(
+        lambda c, d, _: c.connected(d),
+        lambda connected, _: {"connected": connected},
+        event=EVENT_CONNECTED_STATUS,
+    ),
+    "get_power_profile": query(
+        lambda c, d, data: c.power_profile(d, data[ATTR_TIMESTAMP]),
+        lambda profile, data: {"timestamp": data[ATTR_TIMESTAMP], "profile": _profile(profile)},
+        event=EVENT_POWER_PROFILES,
+        schema=GET_PROFILE_SCHEMA,
+    ),
+    "list_power_profiles": query(
+        lambda c, d, _: c.power_profiles(d),
+        lambda profiles, _: {"profiles": [_profile(p) for p in profiles]},
+        event=EVENT_POWER_PROFILES,
+    ),
+    "get_device_statistics": query(
+        lambda c, d, data: c.device_statistics(
+            d, data.get(ATTR_DATE_START), data.get(ATTR_DATE_END)
+        ),
+        lambda records, data: {
+            **_date_range(data),
+            "statistics": [_session(record) for record in records],
+        },
+        event=EVENT_DEVICE_STATISTICS,
+        schema=DEVICE_STATISTICS_SCHEMA,
+    ),
+}
+
+
+# ---- targets ----------------------------------------------------------------------------------
+
+
+def async_resolve_chargers(
+    hass: HomeAssistant, device_ids: list[str]
+) -> list[tuple[str, V2CCharger]]:
+    """Return (device registry id, charger) for every target, or raise before anything is sent."""
+    registry = dr.async_get(hass)
+    targets: list[tuple[str, V2CCharger]] = []
+    for device_id in device_ids:
+        if (device := registry.async_get(device_id)) is None:
+            raise validation_error("unknown_device", device_id=device_id)
+        label = device.name_by_user or device.name or device_id
+        charger_id = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
+        if charger_id is None:
+            raise validation_error("not_v2c_device", device=label)
+        entries = [
+            entry
+            for entry_id in device.config_entries
+            if (entry := hass.config_entries.async_get_entry(entry_id)) is not None
+            and entry.domain == DOMAIN
+        ]
+        loaded = [
+            cast("V2CCloudConfigEntry", entry)
+            for entry in entries
+            if entry.state is ConfigEntryState.LOADED
+        ]
+        if not loaded:
+            raise validation_error("entry_not_loaded", device=label)
+        charger = next(
+            (
+                entry.runtime_data.chargers[charger_id]
+                for entry in loaded
+                if charger_id in entry.runtime_data.chargers
+            ),
+            None,
+        )
+        if charger is None:
+            raise validation_error("charger_not_found", device=label)
+        targets.append((device_id, charger))
+    return targets
+
+
+def async_resolve_entry(hass: HomeAssistant, entry_id: str | None) -> V2CCloudConfigEntry:
+    """Return the chosen loaded entry, or the first loaded one when none is chosen."""
+    if entry_id is None:
+        loaded = hass.config_entries.async_loaded_entries(DOMAIN)
+        if not loaded:
+            raise validation_error("no_entry_loaded")
+        return cast("V2CCloudConfigEntry", loaded[0])
+    entry = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise validation_error("unknown_entry", config_entry_id=entry_id)
+    if entry.state is not ConfigEntryState.LOADED:
+        raise validation_error("entry_not_loaded", device=entry.title)
+    return cast("V2CCloudConfigEntry", entry)
+
+
+# ---- handlers ---------------------------------------------------------------------------------
+
+
+def _charger_handler(
+    service: V2CChargerService,
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
+    """Return the handler that runs `service` on every targeted charger."""
+
+    async def handle(call: ServiceCall) -> ServiceResponse:
+        """Run the action per charger; fire events and collect results keyed by charger id."""
+        targets = async_resolve_chargers(call.hass, call.data[ATTR_DEVICE_ID])
+        results: Result = {}
+        errors: list[HomeAssistantError] = []
+        # Every charger is tried even after a failure; the first failure is raised at the end.
+        for device_id, charger in targets:
+            try:
+                result = await service.run(charger, call.data)
+            except HomeAssistantError as err:
+                errors.append(err)
+                continue
+            if result is None or service.event is None:
+                continue
+            payload = {ATTR_DEVICE_ID: device_id, "charger_id": charger.device_id, **result}
+            call.hass.bus.async_fire(f"{DOMAIN}_{service.event}", payload)
+            results[charger.device_id] = dict(payload)
+        if errors:
+            raise errors[0]
+        return results if service.event is not None else None
+
+    return handle
+
+
+async def _async_global_statistics(call: ServiceCall) -> ServiceResponse:
+    """Fetch account-wide statistics, fire them as an event and return them."""
+    entry = async_resolve_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    start, end = call.data.get(ATTR_DATE_START), call.data.get(ATTR_DATE_END)
+    statistics = await async_cloud_call(
+        entry.runtime_data.cloud, entry, lambda client: client.global_statistics(start, end)
+    )
+    payload: Result = {
+        ATTR_CONFIG_ENTRY_ID: entry.entry_id,
+        **_date_range(call.data),
+        "statistics": statistics,
+    }
+    call.hass.bus.async_fire(f"{DOMAIN}_{EVENT_GLOBAL_STATISTICS}", payload)
+    return dict(payload)
+
+
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions (once, in async_setup)."""
+    for name, service in CHARGER_SERVICES.items():
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            _charger_handler(service),
+            schema=service.schema,
+            supports_response=(
+                SupportsResponse.OPTIONAL if service.event is not None else SupportsResponse.NONE
+            ),
+        )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_GLOBAL_STATISTICS,
+        _async_global_statistics,
+        schema=GLOBAL_STATISTICS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )

@@ -1,0 +1,159 @@
+"""Switches of V2C chargers: LAN first, the cloud as fallback where it has an equivalent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .charger import Command, V2CCharger
+from .const import HOLD_DEFAULT, HOLD_SLOW
+from .entity import OptimisticHold, Source, V2CCloudEntity, V2CCloudEntityDescription
+from .runtime import V2CCloudConfigEntry
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class V2CCloudSwitchEntityDescription(V2CCloudEntityDescription, SwitchEntityDescription):
+    """Describe a V2C switch."""
+
+    is_on_fn: Callable[[V2CCharger], bool | None]
+    command_fn: Callable[[bool], Command]
+    hold: timedelta = HOLD_DEFAULT
+
+
+def _live(attr: str) -> Callable[[V2CCharger], bool | None]:
+    """Read a boolean from the live data."""
+    return lambda charger: getattr(charger.data, attr) if charger.data is not None else None
+
+
+def _reported(attr: str) -> Callable[[V2CCharger], bool | None]:
+    """Read a boolean from the cloud shadow."""
+    return lambda charger: getattr(charger.reported, attr) if charger.reported else None
+
+
+SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
+    V2CCloudSwitchEntityDescription(
+        key="charging_pause",
+        translation_key="charging_pause",
+        is_on_fn=_live("paused"),
+        command_fn=lambda on: Command(
+            lan=("Paused", int(on)),
+            cloud=(lambda c, d: c.pause_charge(d)) if on else (lambda c, d: c.start_charge(d)),
+        ),
+    ),
+    V2CCloudSwitchEntityDescription(
+        key="locked",
+        translation_key="locked",
+        is_on_fn=_live("locked"),
+        command_fn=lambda on: Command(
+            lan=("Locked", int(on)), cloud=lambda c, d: c.set_locked(d, on)
+        ),
+    ),
+    V2CCloudSwitchEntityDescription(
+        key="dynamic",
+        translation_key="dynamic",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=_live("dynamic"),
+        command_fn=lambda on: Command(
+            lan=("Dynamic", int(on)), cloud=lambda c, d: c.set_dynamic(d, on)
+        ),
+    ),
+    V2CCloudSwitchEntityDescription(
+        key="pause_dynamic",
+        translation_key="pause_dynamic",
+        entity_category=EntityCategory.CONFIG,
+        lan_only=True,
+        is_on_fn=_live("pause_dynamic"),
+        command_fn=lambda on: Command(lan=("PauseDynamic", int(on))),
+    ),
+    V2CCloudSwitchEntityDescription(
+        key="timer",
+        translation_key="timer",
+        entity_category=EntityCategory.CONFIG,
+        lan_only=True,
+        is_on_fn=_live("timer"),
+        command_fn=lambda on: Command(lan=("Timer", int(on))),
+    ),
+    V2CCloudSwitchEntityDescription(
+        key="logo_led",
+        translation_key="logo_led",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=_live("logo_led"),
+        command_fn=lambda on: Command(
+            lan=("LogoLED", int(on)), cloud=lambda c, d: c.set_logo_led(d, on)
+        ),
+    ),
+    V2CCloudSwitchEntityDescription(
+        key="rfid_reader",
+        translation_key="rfid_reader",
+        entity_category=EntityCategory.CONFIG,
+        source=Source.CLOUD,
+        hold=HOLD_SLOW,
+        is_on_fn=_reported("rfid_enabled"),
+        command_fn=lambda on: Command(cloud=lambda c, d: c.set_rfid_reader(d, on)),
+    ),
+    V2CCloudSwitchEntityDescription(
+        key="ocpp_enabled",
+        translation_key="ocpp_enabled",
+        entity_category=EntityCategory.CONFIG,
+        source=Source.CLOUD,
+        hold=HOLD_SLOW,
+        entity_registry_enabled_default=False,
+        is_on_fn=_reported("ocpp_enabled"),
+        command_fn=lambda on: Command(cloud=lambda c, d: c.set_ocpp_enabled(d, on)),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: V2CCloudConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add switches for every charger, now and when new ones are paired."""
+    entry.runtime_data.async_register_platform(
+        lambda chargers: async_add_entities(
+            V2CCloudSwitchEntity(charger, description)
+            for charger in chargers
+            for description in SWITCHES
+            if description.exists_fn(charger)
+        )
+    )
+
+
+class V2CCloudSwitchEntity(V2CCloudEntity, SwitchEntity):
+    """A V2C switch."""
+
+    entity_description: V2CCloudSwitchEntityDescription
+
+    def __init__(self, charger: V2CCharger, description: V2CCloudSwitchEntityDescription) -> None:
+        """Create the switch with its optimistic hold."""
+        super().__init__(charger, description)
+        self._hold = OptimisticHold[bool](description.hold)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return the state, or the commanded one while it is being confirmed."""
+        return self._hold.resolve(self.entity_description.is_on_fn(self.charger))
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the switch on."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the switch off."""
+        await self._async_set(False)
+
+    async def _async_set(self, on: bool) -> None:
+        """Send the command and show the new state at once."""
+        await self.charger.async_command(self.entity_description.command_fn(on))
+        self._hold.start(on)
+        self.async_write_ha_state()

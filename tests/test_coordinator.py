@@ -1,0 +1,219 @@
+"""The cloud coordinator inside Home Assistant: budget, 429 back-off, restarts, device changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.v2c_cloud import async_remove_config_entry_device
+from custom_components.v2c_cloud.budget import base_interval
+from custom_components.v2c_cloud.const import DOMAIN
+from simulator import ChargerConfig, Simulator
+
+from .conftest import CLOUD_ID, LAN_ID
+
+pytestmark = pytest.mark.freeze_time("2026-11-26 08:00:00+00:00")
+
+
+async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Move time forward and let scheduled refreshes run."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _fleet(count: int, cloud_only: bool) -> list[ChargerConfig]:
+    """Return `count` chargers, all on LAN or all cloud-only."""
+    return [
+        ChargerConfig(device_id=f"V2C{i:04d}X", name=f"Charger {i}", lan=not cloud_only)
+        for i in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "chargers",
+    [_fleet(n, c) for n in (1, 3, 10) for c in (False, True)],
+    ids=[f"{n}-{'cloud' if c else 'lan'}" for n in (1, 3, 10) for c in (False, True)],
+)
+async def test_interval_per_fleet(
+    hass: HomeAssistant, chargers: list[ChargerConfig], init_integration: MockConfigEntry
+) -> None:
+    """LAN chargers cost one call a cycle, cloud-only ones two: the interval follows."""
+    count = len(chargers)
+    cost = count * (1 if chargers[0].lan else 2)
+    cloud = init_integration.runtime_data.cloud
+    assert cloud.cycle_cost() == cost
+    assert cloud.update_interval is not None
+    assert cloud.update_interval.total_seconds() == base_interval(cost, count)
+
+
+async def test_regular_cycle_costs(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A regular cycle reads the LAN charger's shadow only and the 4G charger's live status too."""
+    cloud = init_integration.runtime_data.cloud
+    assert cloud.update_interval is not None
+    since = len(simulator.requests)
+    await _tick(hass, freezer, cloud.update_interval.total_seconds())
+    calls = sorted(
+        (r.path, r.query.get("deviceId")) for r in simulator.requests[since:] if r.side == "cloud"
+    )
+    assert calls == [
+        ("/device/currentstatecharge", CLOUD_ID),
+        ("/device/reported", LAN_ID),
+        ("/device/reported", CLOUD_ID),
+    ]
+
+
+async def test_quota_exhausted_backs_off_and_recovers(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """429: no retry, data kept, interval doubles up to 600 s, repair raised; then recovery."""
+    cloud = init_integration.runtime_data.cloud
+    base = cloud.update_interval
+    assert base is not None
+    simulator.quota.set_used(simulator.api_key, simulator.quota.limit)
+
+    await _tick(hass, freezer, base.total_seconds())
+    assert cloud.update_interval == min(base * 2, timedelta(seconds=600))
+    assert cloud.data is not None and cloud.data.quota_exhausted
+    assert hass.states.get("switch.driveway_locked").state == "off"  # last data kept
+    assert issue_registry.async_get_issue(DOMAIN, f"quota_exhausted_{init_integration.entry_id}")
+
+    await _tick(hass, freezer, cloud.update_interval.total_seconds())
+    assert cloud.update_interval == timedelta(seconds=600)
+
+    simulator.quota.set_used(simulator.api_key, 0)
+    await _tick(hass, freezer, 600)
+    assert cloud.update_interval == base
+    assert not cloud.data.quota_exhausted
+    assert not issue_registry.async_get_issue(
+        DOMAIN, f"quota_exhausted_{init_integration.entry_id}"
+    )
+
+
+async def test_low_remaining_stretches_interval(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Below 150 calls left, the rest (minus a reserve of 50) must last the day."""
+    cloud = init_integration.runtime_data.cloud
+    base = cloud.update_interval
+    assert base is not None
+    simulator.quota.set_used(simulator.api_key, simulator.quota.limit - 120)
+    await _tick(hass, freezer, base.total_seconds())
+    assert cloud.ledger.rate_limit is not None
+    assert cloud.ledger.rate_limit.remaining is not None
+    assert cloud.ledger.rate_limit.remaining < 120
+    assert cloud.update_interval is not None
+    assert cloud.update_interval > base * 3
+
+
+async def test_call_count_survives_restart(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A restart restores today's count, so polling stays paced instead of starting afresh."""
+    hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.{mock_config_entry.entry_id}",
+        "data": {"day": "2026-11-26", "calls": 800, "rate_limit": None, "pairings": []},
+    }
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    runtime = mock_config_entry.runtime_data
+    assert runtime.ledger.calls > 800
+    assert runtime.cloud.update_interval is not None
+    assert runtime.cloud.update_interval.total_seconds() > 10 * base_interval(3, 2)
+
+    made = runtime.ledger.calls
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    stored = hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"]["data"]
+    assert stored["calls"] == made
+    assert [p["device_id"] for p in stored["pairings"]] == [LAN_ID, CLOUD_ID]
+
+
+async def test_yesterdays_count_is_dropped(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """A count from an earlier day does not slow today's polling."""
+    hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.{mock_config_entry.entry_id}",
+        "data": {"day": "2026-11-25", "calls": 849, "rate_limit": None, "pairings": []},
+    }
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    runtime = mock_config_entry.runtime_data
+    assert runtime.ledger.calls < 20
+    assert runtime.cloud.update_interval == timedelta(seconds=base_interval(3, 2))
+
+
+async def test_new_charger_appears_without_reload(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A newly paired charger becomes a device with entities at the next pairings refresh."""
+    simulator.add_charger(ChargerConfig(device_id="V2C0003C", name="Office", lan=True))
+    await _tick(hass, freezer, 3600)
+    await hass.async_block_till_done()
+    assert device_registry.async_get_device(identifiers={(DOMAIN, "V2C0003C")}) is not None
+    assert hass.states.get("sensor.office_charge_state") is not None
+    assert "V2C0003C" in init_integration.runtime_data.chargers
+
+
+async def test_removed_charger_is_removed_after_confirmation(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """A charger gone from the account is removed once a second pairings answer agrees."""
+    simulator.remove_charger(CLOUD_ID)
+    cloud = init_integration.runtime_data.cloud
+    await _tick(hass, freezer, 3600)
+    assert device_registry.async_get_device(identifiers={(DOMAIN, CLOUD_ID)}) is not None
+    assert cloud.update_interval is not None
+    await _tick(hass, freezer, cloud.update_interval.total_seconds())
+    await hass.async_block_till_done()
+    assert device_registry.async_get_device(identifiers={(DOMAIN, CLOUD_ID)}) is None
+    assert CLOUD_ID not in init_integration.runtime_data.chargers
+    assert hass.states.get("sensor.driveway_charge_state") is None
+
+
+async def test_manual_device_removal(
+    hass: HomeAssistant, init_integration: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    """A charger still on the account cannot be removed by hand; a stale device can."""
+    device = device_registry.async_get_device(identifiers={(DOMAIN, LAN_ID)})
+    assert device is not None
+    assert not await async_remove_config_entry_device(hass, init_integration, device)
+    stale = device_registry.async_get_or_create(
+        config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "GONE")}
+    )
+    assert await async_remove_config_entry_device(hass, init_integration, stale)
