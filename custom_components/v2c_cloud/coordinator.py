@@ -157,10 +157,9 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             fetched = await self.client.pairings()
         except V2CRateLimitError:
             raise
-        except V2CAuthenticationError:
-            raise
         except V2CError as err:
-            if not cached:
+            # Some keys get 403 here yet may use /device/* (PROTOCOL.md §5.1): keep the cache.
+            if not cached or (isinstance(err, V2CAuthenticationError) and err.status != 403):
                 raise
             LOGGER.debug("Pairings failed (%s); using the cached list", err)
             self._next_pairings = now + timedelta(minutes=10)

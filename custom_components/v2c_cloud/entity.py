@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .charger import V2CCharger
+from .charger import Command, V2CCharger
 
 
 class Source(StrEnum):
@@ -63,6 +65,31 @@ class V2CCloudEntity(CoordinatorEntity[DataUpdateCoordinator[Any]]):
         return not (self.entity_description.lan_only and data.source != "lan")
 
 
+class V2CCloudWritableEntity[T](V2CCloudEntity):
+    """An entity whose commanded value is shown until confirmed (switch, number, select)."""
+
+    def __init__(
+        self,
+        charger: V2CCharger,
+        description: V2CCloudEntityDescription,
+        hold: timedelta,
+    ) -> None:
+        """Create the entity with an empty hold."""
+        super().__init__(charger, description)
+        self._hold = OptimisticHold[T](hold)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Cancel a pending hold."""
+        self._hold.clear()
+        await super().async_will_remove_from_hass()
+
+    async def _async_command(self, command: Command, shown: T) -> None:
+        """Send a command, then show `shown` until the charger confirms it."""
+        await self.charger.async_command(command)
+        self._hold.start(self.hass, shown, self.async_write_ha_state)
+        self.async_write_ha_state()
+
+
 class OptimisticHold[T]:
     """Show a commanded value until the charger reports it or the hold expires (§8.7)."""
 
@@ -71,14 +98,26 @@ class OptimisticHold[T]:
         self._duration = duration
         self._value: T | None = None
         self._until: datetime | None = None
+        self._unsub: CALLBACK_TYPE | None = None
 
-    def start(self, value: T) -> None:
-        """Hold `value` from now on."""
+    def start(self, hass: HomeAssistant, value: T, on_expire: Callable[[], None]) -> None:
+        """Hold `value` from now on; call `on_expire` when the hold runs out."""
+        self.clear()
         self._value, self._until = value, dt_util.utcnow() + self._duration
+
+        @callback
+        def _expired(_now: datetime) -> None:
+            self._unsub = None
+            on_expire()
+
+        self._unsub = async_call_later(hass, self._duration, _expired)
 
     def clear(self) -> None:
         """Drop the held value."""
         self._value, self._until = None, None
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
 
     def resolve(self, polled: T | None, same: Callable[[T, T], bool] | None = None) -> T | None:
         """Return what to show: the held value while it applies, else the polled one."""

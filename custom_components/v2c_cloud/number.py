@@ -23,7 +23,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import CloudSetter, Command, V2CCharger, bind_value
 from .const import HOLD_DEFAULT
-from .entity import OptimisticHold, V2CCloudEntity, V2CCloudEntityDescription
+from .entity import V2CCloudEntityDescription, V2CCloudWritableEntity
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -138,15 +138,14 @@ async def async_setup_entry(
     )
 
 
-class V2CCloudNumberEntity(V2CCloudEntity, NumberEntity):
+class V2CCloudNumberEntity(V2CCloudWritableEntity[float], NumberEntity):
     """A V2C number."""
 
     entity_description: V2CCloudNumberEntityDescription
 
     def __init__(self, charger: V2CCharger, description: V2CCloudNumberEntityDescription) -> None:
         """Create the number with its optimistic hold."""
-        super().__init__(charger, description)
-        self._hold = OptimisticHold[float](HOLD_DEFAULT)
+        super().__init__(charger, description, HOLD_DEFAULT)
 
     @property
     def native_value(self) -> float | None:
@@ -163,6 +162,4 @@ class V2CCloudNumberEntity(V2CCloudEntity, NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         """Send the new value and show it at once."""
-        await self.charger.async_command(self.entity_description.command_fn(value))
-        self._hold.start(value)
-        self.async_write_ha_state()
+        await self._async_command(self.entity_description.command_fn(value), value)

@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import CloudSetter, Command, V2CCharger, bind_value
 from .const import HOLD_DEFAULT
-from .entity import OptimisticHold, Source, V2CCloudEntity, V2CCloudEntityDescription
+from .entity import Source, V2CCloudEntityDescription, V2CCloudWritableEntity
 from .runtime import V2CCloudConfigEntry
 from .states import (
     CHARGE_MODES,
@@ -110,15 +110,14 @@ async def async_setup_entry(
     )
 
 
-class V2CCloudSelectEntity(V2CCloudEntity, SelectEntity):
+class V2CCloudSelectEntity(V2CCloudWritableEntity[str], SelectEntity):
     """A V2C select."""
 
     entity_description: V2CCloudSelectEntityDescription
 
     def __init__(self, charger: V2CCharger, description: V2CCloudSelectEntityDescription) -> None:
         """Create the select with its optimistic hold."""
-        super().__init__(charger, description)
-        self._hold = OptimisticHold[str](HOLD_DEFAULT)
+        super().__init__(charger, description, HOLD_DEFAULT)
 
     @property
     def current_option(self) -> str | None:
@@ -130,6 +129,4 @@ class V2CCloudSelectEntity(V2CCloudEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Send the chosen option and show it at once."""
         code = next(c for c, key in self.entity_description.codes.items() if key == option)
-        await self.charger.async_command(self.entity_description.command_fn(code))
-        self._hold.start(option)
-        self.async_write_ha_state()
+        await self._async_command(self.entity_description.command_fn(code), option)

@@ -14,7 +14,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import Command, V2CCharger
 from .const import HOLD_DEFAULT, HOLD_SLOW
-from .entity import OptimisticHold, Source, V2CCloudEntity, V2CCloudEntityDescription
+from .entity import Source, V2CCloudEntityDescription, V2CCloudWritableEntity
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -129,15 +129,14 @@ async def async_setup_entry(
     )
 
 
-class V2CCloudSwitchEntity(V2CCloudEntity, SwitchEntity):
+class V2CCloudSwitchEntity(V2CCloudWritableEntity[bool], SwitchEntity):
     """A V2C switch."""
 
     entity_description: V2CCloudSwitchEntityDescription
 
     def __init__(self, charger: V2CCharger, description: V2CCloudSwitchEntityDescription) -> None:
         """Create the switch with its optimistic hold."""
-        super().__init__(charger, description)
-        self._hold = OptimisticHold[bool](description.hold)
+        super().__init__(charger, description, description.hold)
 
     @property
     def is_on(self) -> bool | None:
@@ -154,6 +153,4 @@ class V2CCloudSwitchEntity(V2CCloudEntity, SwitchEntity):
 
     async def _async_set(self, on: bool) -> None:
         """Send the command and show the new state at once."""
-        await self.charger.async_command(self.entity_description.command_fn(on))
-        self._hold.start(on)
-        self.async_write_ha_state()
+        await self._async_command(self.entity_description.command_fn(on), on)
