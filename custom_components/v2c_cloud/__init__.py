@@ -28,6 +28,7 @@ from .services import async_setup_services
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.EVENT,
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,
@@ -101,7 +102,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) ->
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         for charger in entry.runtime_data.chargers.values():
-            await charger.realtime.async_shutdown()
+            await charger.async_shutdown()
         await entry.runtime_data.ledger.async_flush()
     return unloaded
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from aiohttp import ClientSession
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
 
@@ -31,6 +31,7 @@ from .api import (
 )
 from .budget import window_end
 from .const import DOMAIN, LAN_OUTAGE_REPAIR_AFTER, LAN_REQUEST_TIMEOUT, LOGGER, MODE_LAN
+from .session import SessionEvent, SessionTracker
 
 if TYPE_CHECKING:
     from .coordinator import V2CCloudCoordinator
@@ -84,6 +85,44 @@ class V2CCharger:
         self.outage_since: datetime | None = None
         self.last_lan_ip: str | None = None
         self._client: V2CLocalClient | None = None
+        self.session = SessionTracker()
+        self.session_listeners: list[Callable[[SessionEvent], None]] = []
+        self._unsubs: list[CALLBACK_TYPE] = []
+
+    def attach(self, realtime: V2CRealtimeCoordinator) -> None:
+        """Attach the live-data coordinator and follow its updates for session events."""
+        self.realtime = realtime
+        self._unsubs.append(realtime.async_add_listener(self._async_realtime_updated))
+
+    async def async_shutdown(self) -> None:
+        """Stop polling and listening (unload or removal)."""
+        while self._unsubs:
+            self._unsubs.pop()()
+        await self.realtime.async_shutdown()
+
+    @callback
+    def _async_realtime_updated(self) -> None:
+        """Fire session events on real charge-state transitions (never during an outage)."""
+        if not self.realtime.last_update_success:
+            return
+        event = self.session.feed(self.realtime.data)
+        if event is None:
+            return
+        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, self.device_id)})
+        self.hass.bus.async_fire(
+            f"{DOMAIN}_{event.kind}",
+            {
+                "device_id": device.id if device else None,
+                "charger_id": self.device_id,
+                "name": self.name,
+                "energy": event.energy,
+                "duration": event.duration,
+                "peak_power": event.peak_power,
+                "path": event.path,
+            },
+        )
+        for listener in list(self.session_listeners):
+            listener(event)
 
     # ---- configuration -------------------------------------------------------------------
 

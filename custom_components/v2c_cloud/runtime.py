@@ -75,8 +75,10 @@ async def async_sync_chargers(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
         )
         mode, host = charger_options(entry, device_id)
         charger.configure(mode=mode, host=host)
-        charger.realtime = V2CRealtimeCoordinator(
-            hass, entry=entry, charger=charger, interval=scan_interval(entry)
+        charger.attach(
+            V2CRealtimeCoordinator(
+                hass, entry=entry, charger=charger, interval=scan_interval(entry)
+            )
         )
         runtime.chargers[device_id] = charger
         new.append(charger)
@@ -88,7 +90,7 @@ async def async_sync_chargers(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
     for device_id in [d for d in runtime.chargers if d not in pairings]:
         charger = runtime.chargers.pop(device_id)
         LOGGER.info("Charger %s is no longer on the account; removing it", device_id)
-        await charger.realtime.async_shutdown()
+        await charger.async_shutdown()
         charger.clear_lan_issue()
         if device := registry.async_get_device(identifiers={(DOMAIN, device_id)}):
             registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)

@@ -24,6 +24,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .charger import V2CCharger
+from .energy import V2CCloudLifetimeEnergySensor
 from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription
 from .runtime import V2CCloudConfigEntry
 from .states import (
@@ -202,14 +203,18 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add sensors for every charger, now and when new ones are paired."""
-    entry.runtime_data.async_register_platform(
-        lambda chargers: async_add_entities(
+
+    def add(chargers: list[V2CCharger]) -> None:
+        entities: list[SensorEntity] = [
             V2CCloudSensorEntity(charger, description)
             for charger in chargers
             for description in SENSORS
             if description.exists_fn(charger)
-        )
-    )
+        ]
+        entities.extend(V2CCloudLifetimeEnergySensor(charger) for charger in chargers)
+        async_add_entities(entities)
+
+    entry.runtime_data.async_register_platform(add)
 
 
 class V2CCloudSensorEntity(V2CCloudEntity, SensorEntity):

@@ -1,0 +1,42 @@
+"""Typed errors raised by the V2C API layer."""
+
+from __future__ import annotations
+
+
+class V2CError(Exception):
+    """Base class for every error raised by this package."""
+
+    def __init__(self, message: str = "", *, status: int | None = None) -> None:
+        """Store the message and the HTTP status (None when no response was received)."""
+        super().__init__(message)
+        self.status = status
+
+
+class V2CConnectionError(V2CError):
+    """The server could not be reached (refused, DNS, reset, client error)."""
+
+
+class V2CTimeoutError(V2CConnectionError):
+    """The request did not complete within the configured timeout."""
+
+
+class V2CAuthenticationError(V2CError):
+    """The cloud rejected the API key (HTTP 401 or 403)."""
+
+
+class V2CRateLimitError(V2CError):
+    """The cloud quota is exhausted (HTTP 429); never retried automatically."""
+
+
+class V2CResponseError(V2CError):
+    """The server answered with an error status or a payload we cannot use."""
+
+
+class V2CValidationError(V2CError, ValueError):
+    """An argument is out of range; raised before any request is sent."""
+
+    def __init__(self, message: str = "", *, field: str = "", constraint: str = "") -> None:
+        """Store which argument was rejected and a human hint of what is allowed."""
+        super().__init__(message)
+        self.field = field
+        self.constraint = constraint

@@ -1,0 +1,130 @@
+"""Client for the Trydan LAN HTTP API (PROTOCOL §3): plain HTTP, no auth, GET only."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+import logging
+from urllib.parse import quote
+
+from aiohttp import ClientError, ClientSession
+
+from . import _validate as check
+from ._http import decode_text
+from .const import LAN_READ_KEYS, LAN_REQUEST_TIMEOUT, LAN_WRITE_KEYS, LAN_WRITE_RANGES
+from .exceptions import (
+    V2CConnectionError,
+    V2CError,
+    V2CResponseError,
+    V2CTimeoutError,
+    V2CValidationError,
+)
+from .hosts import validate_lan_host
+from .models import RealtimeData
+from .normalize import parse_read_value, parse_realtime
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _key(key: str, allowed: Collection[str], what: str) -> str:
+    """Return the trimmed keyword if it is in the (case-sensitive) whitelist."""
+    trimmed = key.strip() if isinstance(key, str) else ""
+    if trimmed not in allowed:
+        raise V2CValidationError(
+            f"{key!r} is not a LAN {what} keyword",
+            field="key",
+            constraint=", ".join(sorted(allowed)),
+        )
+    return trimmed
+
+
+class V2CLocalClient:
+    """Talk to one Trydan on the LAN; the host must pass the LAN host rule."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        session: ClientSession,
+        request_timeout: float = LAN_REQUEST_TIMEOUT,
+        allow_loopback: bool = False,
+    ) -> None:
+        """Validate the host (V2CValidationError if refused) and keep the injected session."""
+        self.host = validate_lan_host(host, allow_loopback=allow_loopback)
+        self._session = session
+        self.request_timeout = request_timeout
+        self.request_count = 0
+
+    def __repr__(self) -> str:
+        """Describe the client."""
+        return f"V2CLocalClient(host={self.host!r})"
+
+    async def _get(self, path: str) -> tuple[int, str]:
+        """GET one path and map transport failures and non-2xx statuses to typed errors."""
+        url = f"http://{self.host}/{path}"
+        _LOGGER.debug("Trydan LAN request GET %s", url)
+        self.request_count += 1
+        try:
+            async with (
+                asyncio.timeout(self.request_timeout),
+                # Never follow redirects: the host rule only vetted this host.
+                self._session.get(url, allow_redirects=False) as response,
+            ):
+                body = await response.read()
+                status = response.status
+        except TimeoutError as err:
+            raise V2CTimeoutError(
+                f"Trydan at {self.host} did not answer /{path} within {self.request_timeout:g} s"
+            ) from err
+        except (ClientError, OSError) as err:
+            raise V2CConnectionError(
+                f"Cannot reach Trydan at {self.host} for /{path}: {type(err).__name__}: {err}"
+            ) from err
+        _LOGGER.debug("Trydan LAN answered /%s with HTTP %s", path, status)
+        if status >= 300:
+            # There is no authentication on the LAN, so 401/403 are not auth errors here.
+            raise V2CResponseError(f"Trydan /{path} answered HTTP {status}", status=status)
+        return status, decode_text(body)
+
+    async def realtime(self) -> RealtimeData:
+        """Return the live `/RealTimeData` payload."""
+        _, text = await self._get("RealTimeData")
+        return parse_realtime(text)
+
+    async def read(self, key: str) -> float:
+        """Read one keyword missing from RealTimeData (LogoLED, LightLED, ChargeMode)."""
+        keyword = _key(key, LAN_READ_KEYS, "read")
+        _, text = await self._get(f"read/{quote(keyword, safe='')}")
+        return parse_read_value(text)
+
+    async def snapshot(self) -> RealtimeData:
+        """Return RealTimeData merged with the three /read values; a failed read stays None."""
+        data = await self.realtime()
+        results = await asyncio.gather(
+            *(self.read(key) for key in LAN_READ_KEYS), return_exceptions=True
+        )
+        values: dict[str, float] = {}
+        for key, result in zip(LAN_READ_KEYS, results, strict=True):
+            if isinstance(result, V2CError):
+                _LOGGER.debug("Trydan /read/%s failed: %s", key, result)
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                values[key] = result
+        return data.with_reads(values)
+
+    async def write(self, key: str, value: int) -> None:
+        """Write one whitelisted keyword; success is HTTP 200 with body `OK`."""
+        keyword = _key(key, LAN_WRITE_KEYS, "write")
+        low, high = LAN_WRITE_RANGES[keyword]
+        # Booleans are sent as 1/0, never as True/False (PROTOCOL §3.4).
+        number = int(value) if isinstance(value, bool) else value
+        checked = check.integer(number, field="value", low=low, high=high)
+        path = f"write/{quote(keyword, safe='')}={quote(str(checked), safe='')}"
+        status, text = await self._get(path)
+        # pytrydan's rule; the reference ignores the body (PROTOCOL §3.4, §9.13).
+        if status != 200 or text.strip().upper() != "OK":
+            raise V2CResponseError(
+                f"Trydan refused {keyword}={checked} (HTTP {status}, body {text.strip()[:40]!r})",
+                status=status,
+            )

@@ -1,0 +1,1 @@
+"""Tests for the HA-agnostic V2C API package."""
