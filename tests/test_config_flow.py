@@ -6,7 +6,7 @@ from collections.abc import Generator
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_HOST, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -220,7 +220,9 @@ async def test_reauth(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
     assert init_integration.data[CONF_API_KEY] == simulator.api_key
+    assert init_integration.state is ConfigEntryState.LOADED
 
 
 @pytest.mark.parametrize("source", ["reauth", "reconfigure"])

@@ -8,7 +8,13 @@ from datetime import date
 from typing import Any, Final, cast
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 
@@ -98,6 +104,7 @@ def routed(command_fn: Callable[[Data], Command], schema: V2CServiceSchema) -> V
     """Describe a command sent through the router (LAN first, cloud fallback, then refresh)."""
 
     async def run(charger: V2CCharger, data: Data) -> None:
+        """Route the command; the router refreshes the right coordinator."""
         await charger.async_command(command_fn(data))
 
     return V2CChargerService(schema=schema, run=run)
@@ -124,6 +131,7 @@ def cloud(
     """Describe a cloud-only command; `confirm` re-reads the shadow after that many seconds."""
 
     async def run(charger: V2CCharger, data: Data) -> None:
+        """Send the command and schedule the shadow re-read."""
         await charger.async_cloud(lambda client, device_id: call(client, device_id, data))
         if confirm is not None:
             charger.cloud.async_confirm(charger.device_id, confirm)
@@ -141,6 +149,7 @@ def query[T](
     """Describe a cloud read whose result is returned and fired as an event."""
 
     async def run(charger: V2CCharger, data: Data) -> Result:
+        """Read from the cloud and return the JSON-safe result."""
         value = await charger.async_cloud(lambda client, device_id: fetch(client, device_id, data))
         return present(value, data)
 
@@ -347,6 +356,7 @@ CHARGER_SERVICES: Final[dict[str, V2CChargerService]] = {
 # ---- targets ----------------------------------------------------------------------------------
 
 
+@callback
 def async_resolve_chargers(
     hass: HomeAssistant, device_ids: list[str]
 ) -> list[tuple[str, V2CCharger]]:
@@ -387,6 +397,7 @@ def async_resolve_chargers(
     return targets
 
 
+@callback
 def async_resolve_entry(hass: HomeAssistant, entry_id: str | None) -> V2CCloudConfigEntry:
     """Return the chosen loaded entry, or the first loaded one when none is chosen."""
     if entry_id is None:
@@ -398,7 +409,7 @@ def async_resolve_entry(hass: HomeAssistant, entry_id: str | None) -> V2CCloudCo
     if entry is None or entry.domain != DOMAIN:
         raise validation_error("unknown_entry", config_entry_id=entry_id)
     if entry.state is not ConfigEntryState.LOADED:
-        raise validation_error("entry_not_loaded", device=entry.title)
+        raise validation_error("config_entry_not_loaded", entry=entry.title)
     return cast("V2CCloudConfigEntry", entry)
 
 
@@ -450,6 +461,7 @@ async def _async_global_statistics(call: ServiceCall) -> ServiceResponse:
     return dict(payload)
 
 
+@callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, in async_setup)."""
     for name, service in CHARGER_SERVICES.items():

@@ -136,6 +136,7 @@ def int_range(low: int, high: int) -> Validator:
     """Return a validator of a whole number within [low, high]."""
 
     def validate(value: Any) -> int:
+        """Check the whole number."""
         number = _number(value)
         if not number.is_integer():
             raise FieldInvalid("not_an_integer")
@@ -150,6 +151,7 @@ def float_range(low: float, high: float, *, above_low: bool = False) -> Validato
     """Return a validator of a number within [low, high] (or (low, high] when `above_low`)."""
 
     def validate(value: Any) -> float:
+        """Check the number."""
         number = _number(value)
         if above_low and not low < number <= high:
             raise FieldInvalid("above_range", min=f"{low:g}", max=f"{high:g}")
@@ -177,6 +179,7 @@ def text(low: int, high: int, *, strip: bool = True) -> Validator:
     """Return a validator of a string of low..high characters without control characters."""
 
     def validate(value: Any) -> str:
+        """Check the text."""
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)  # YAML turns an all-digit id or card code into a number
         if not isinstance(value, str):
