@@ -35,10 +35,17 @@ def mock_setup_entry() -> Generator[AsyncMock]:
         yield mock
 
 
-async def _start(hass: HomeAssistant, *, advanced: bool = True) -> dict[str, Any]:
-    """Start a user flow."""
-    return await hass.config_entries.flow.async_init(  # type: ignore[return-value]
+async def _start(
+    hass: HomeAssistant, *, advanced: bool = True, path: str = "cloud"
+) -> dict[str, Any]:
+    """Start a user flow and pick the cloud account (or the LAN-only) path in the menu."""
+    result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": advanced}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["cloud", "local"]
+    return await hass.config_entries.flow.async_configure(  # type: ignore[return-value]
+        result["flow_id"], {"next_step_id": path}
     )
 
 
@@ -47,7 +54,7 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, simulator: Simulator
     """A valid key creates an entry whose unique id comes from the account, not the key."""
     result = await _start(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "cloud"
     assert {str(k) for k in result["data_schema"].schema} == {CONF_API_KEY, CONF_BASE_URL}
 
     result = await hass.config_entries.flow.async_configure(

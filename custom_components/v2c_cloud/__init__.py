@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_API_KEY, Platform
+from homeassistant.const import CONF_API_KEY, CONF_HOST, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
@@ -13,7 +13,7 @@ from homeassistant.util import dt as dt_util
 from .api import DEFAULT_BASE_URL, V2CCloudClient
 from .const import CLOUD_REQUEST_TIMEOUT, CONF_BASE_URL, DOMAIN
 from .coordinator import V2CCloudCoordinator
-from .helpers import is_simulator_url
+from .helpers import is_loopback_host, is_simulator_url
 from .ledger import CallLedger
 from .migration import async_migrate_entry
 from .runtime import (
@@ -21,6 +21,7 @@ from .runtime import (
     V2CCloudRuntimeData,
     async_apply_options,
     async_cloud_updated,
+    async_create_charger,
     async_sync_chargers,
 )
 from .services import async_setup_services
@@ -47,7 +48,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> bool:
-    """Set up the account's chargers."""
+    """Set up the account's chargers (or the one charger of a LAN-only entry)."""
+    if CONF_API_KEY not in entry.data:
+        return await _async_setup_local(hass, entry)
     session = async_get_clientsession(hass)
     base_url: str | None = entry.data.get(CONF_BASE_URL)
     client = V2CCloudClient(
@@ -92,6 +95,25 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> 
     return True
 
 
+async def _async_setup_local(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> bool:
+    """Set up a charger added by its LAN address, without a cloud account."""
+    host: str = entry.data[CONF_HOST]
+    entry.runtime_data = V2CCloudRuntimeData(
+        client=None,
+        cloud=None,
+        ledger=None,
+        session=async_get_clientsession(hass),
+        sim_mode=is_loopback_host(host),
+    )
+    assert entry.unique_id is not None
+    charger = async_create_charger(hass, entry, entry.unique_id, host=host)
+    await charger.realtime.async_config_entry_first_refresh()
+    entry.runtime_data.chargers[charger.device_id] = charger
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
 async def _async_options_updated(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> None:
     """Apply new options live."""
     await async_apply_options(hass, entry)
@@ -103,7 +125,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) ->
     if unloaded:
         for charger in entry.runtime_data.chargers.values():
             await charger.async_shutdown()
-        await entry.runtime_data.ledger.async_flush()
+        if entry.runtime_data.ledger is not None:
+            await entry.runtime_data.ledger.async_flush()
     return unloaded
 
 

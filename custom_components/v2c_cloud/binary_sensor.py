@@ -51,7 +51,7 @@ async def async_setup_entry(
             V2CCloudBinarySensorEntity(charger, description)
             for charger in chargers
             for description in BINARY_SENSORS
-            if description.exists_fn(charger)
+            if description.applies_to(charger)
         )
     )
 

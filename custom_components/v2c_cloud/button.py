@@ -59,7 +59,7 @@ async def async_setup_entry(
             V2CCloudButtonEntity(charger, description)
             for charger in chargers
             for description in BUTTONS
-            if description.exists_fn(charger)
+            if description.applies_to(charger)
         )
     )
 
@@ -72,4 +72,5 @@ class V2CCloudButtonEntity(V2CCloudEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Send the action through the cloud."""
         await self.charger.async_cloud(self.entity_description.press_fn)
-        self.charger.cloud.async_confirm(self.charger.device_id)
+        if self.charger.cloud is not None:
+            self.charger.cloud.async_confirm(self.charger.device_id)

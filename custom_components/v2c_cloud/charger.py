@@ -34,7 +34,7 @@ from .const import DOMAIN, LAN_OUTAGE_REPAIR_AFTER, LAN_REQUEST_TIMEOUT, LOGGER,
 from .session import SessionEvent, SessionTracker
 
 if TYPE_CHECKING:
-    from .coordinator import V2CCloudCoordinator
+    from .coordinator import V2CCloudCoordinator, V2CCloudData
     from .realtime import V2CRealtimeCoordinator
     from .runtime import V2CCloudConfigEntry
 
@@ -67,15 +67,17 @@ class V2CCharger:
         *,
         entry: V2CCloudConfigEntry,
         device_id: str,
-        cloud: V2CCloudCoordinator,
+        cloud: V2CCloudCoordinator | None,
         session: ClientSession,
         sim_mode: bool,
+        fallback_name: str | None = None,
     ) -> None:
-        """Create the charger; `configure` sets its mode and host."""
+        """Create the charger (`cloud` is None for a LAN-only entry); `configure` sets its mode."""
         self.hass = hass
         self.entry = entry
         self.device_id = device_id
         self.cloud = cloud
+        self._fallback_name = fallback_name
         self._session = session
         self._sim_mode = sim_mode
         self.mode: str = MODE_LAN
@@ -140,24 +142,33 @@ class V2CCharger:
     # ---- cloud views ---------------------------------------------------------------------
 
     @property
+    def _cloud_data(self) -> V2CCloudData | None:
+        """Return the cloud coordinator's data (None for LAN-only entries)."""
+        return self.cloud.data if self.cloud is not None else None
+
+    @property
     def pairing(self) -> Pairing | None:
         """Return the charger's pairing."""
-        return self.cloud.data.pairings.get(self.device_id) if self.cloud.data else None
+        data = self._cloud_data
+        return data.pairings.get(self.device_id) if data else None
 
     @property
     def reported(self) -> ReportedState | None:
         """Return the last cloud shadow."""
-        return self.cloud.data.reported.get(self.device_id) if self.cloud.data else None
+        data = self._cloud_data
+        return data.reported.get(self.device_id) if data else None
 
     @property
     def charge_status(self) -> ChargeStatus | None:
         """Return the last cloud live status (only fetched while LAN is not in use)."""
-        return self.cloud.data.charge_status.get(self.device_id) if self.cloud.data else None
+        data = self._cloud_data
+        return data.charge_status.get(self.device_id) if data else None
 
     @property
     def firmware_info(self) -> FirmwareInfo | None:
         """Return the last `/version` answer."""
-        return self.cloud.data.firmware.get(self.device_id) if self.cloud.data else None
+        data = self._cloud_data
+        return data.firmware.get(self.device_id) if data else None
 
     @property
     def data(self) -> RealtimeData | None:
@@ -168,7 +179,9 @@ class V2CCharger:
     def name(self) -> str:
         """Return the charger's name from the account."""
         pairing = self.pairing
-        return pairing.name if pairing and pairing.name else self.device_id
+        if pairing and pairing.name:
+            return pairing.name
+        return self._fallback_name or self.device_id
 
     @property
     def model(self) -> str:
@@ -256,7 +269,7 @@ class V2CCharger:
             LOGGER.info("LAN connection to charger %s restored", self.name)
         changed = self.lan_ok is not True
         self.lan_ok, self.lan_failures, self.outage_since = True, 0, None
-        if changed:
+        if changed and self.cloud is not None:
             self.cloud.async_replan()
         if data.ip and data.ip != self.last_lan_ip:
             self.last_lan_ip = data.ip
@@ -275,7 +288,7 @@ class V2CCharger:
             self.outage_since = now
         changed = self.lan_ok is not False
         self.lan_ok = False
-        if changed:
+        if changed and self.cloud is not None:
             self.cloud.async_replan()
         # The host may have changed (DHCP): pick again from the candidates next time.
         if not self.host_override:
@@ -325,7 +338,7 @@ class V2CCharger:
                 LOGGER.debug("Command %s=%s sent to %s over the LAN", key, value, self.device_id)
                 await self.realtime.async_refresh()
                 return "lan"
-        if command.cloud is not None:
+        if command.cloud is not None and self.cloud is not None:
             await self.async_cloud(command.cloud)
             LOGGER.debug("Command sent to %s through the cloud", self.device_id)
             self.cloud.async_confirm(self.device_id)
@@ -344,6 +357,12 @@ class V2CCharger:
 
     async def async_cloud[T](self, call: Callable[[V2CCloudClient, str], Awaitable[T]]) -> T:
         """Run a cloud call for this charger, translating errors for the user."""
+        if self.cloud is None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="cloud_required",
+                translation_placeholders={"name": self.name},
+            )
         return await async_cloud_call(self.cloud, self.entry, lambda c: call(c, self.device_id))
 
 

@@ -30,7 +30,9 @@ from .api import (
     V2CAuthenticationError,
     V2CCloudClient,
     V2CError,
+    V2CLocalClient,
     V2CRateLimitError,
+    V2CResponseError,
     V2CValidationError,
     validate_lan_host,
 )
@@ -47,11 +49,12 @@ from .const import (
     MODE_CLOUD,
     MODE_LAN,
 )
-from .helpers import is_simulator_url
+from .helpers import is_loopback_host, is_simulator_url
 from .migration import MINOR_VERSION, VERSION
 from .runtime import V2CCloudConfigEntry
 
 _KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_HOST_SCHEMA = vol.Schema({vol.Required(CONF_HOST): TextSelector()})
 
 
 def account_id(pairings: list[Pairing]) -> str:
@@ -84,6 +87,33 @@ async def _async_pairings(
     if not pairings:
         return [], {"base": "no_chargers"}
     return pairings, {}
+
+
+async def _async_probe(
+    hass: HomeAssistant, host: str, allow_loopback: bool
+) -> tuple[str | None, dict[str, str]]:
+    """Check a LAN address and read the charger's id from /RealTimeData.
+
+    Loopback addresses (the simulator) are only accepted in advanced mode.
+    """
+    try:
+        client = V2CLocalClient(
+            host=host,
+            session=async_get_clientsession(hass),
+            allow_loopback=allow_loopback and is_loopback_host(host),
+        )
+    except V2CValidationError:
+        return None, {CONF_HOST: "invalid_host"}
+    try:
+        data = await client.realtime()
+    except V2CResponseError:
+        return None, {"base": "not_a_charger"}
+    except V2CError as err:
+        LOGGER.debug("Probing the charger failed: %s", type(err).__name__)
+        return None, {"base": "cannot_connect"}
+    if not data.device_id:
+        return None, {"base": "not_a_charger"}
+    return data.device_id, {}
 
 
 def _known_chargers(hass: HomeAssistant, entry_id: str, options: Mapping[str, Any]) -> set[str]:
@@ -120,6 +150,30 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
         return vol.Schema(fields)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose between the V2C Cloud account and a charger on the local network."""
+        return self.async_show_menu(step_id="user", menu_options=["cloud", "local"])
+
+    async def async_step_local(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Add one charger by its LAN address; no cloud account needed."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            host = user_input[CONF_HOST].strip()
+            device_id, errors = await _async_probe(self.hass, host, self.show_advanced_options)
+            if not errors:
+                assert device_id is not None
+                await self.async_set_unique_id(device_id)
+                self._abort_if_unique_id_configured(updates={CONF_HOST: host})
+                for entry in self._async_current_entries(include_ignore=False):
+                    if device_id in _known_chargers(self.hass, entry.entry_id, entry.options):
+                        return self.async_abort(reason="already_configured")
+                return self.async_create_entry(title=f"Trydan {device_id}", data={CONF_HOST: host})
+        return self.async_show_form(
+            step_id="local",
+            data_schema=self.add_suggested_values_to_schema(_HOST_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def async_step_cloud(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the API key and check it against the cloud."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -142,7 +196,7 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
                     data[CONF_BASE_URL] = url
                 return self.async_create_entry(title="V2C Cloud", data=data)
         return self.async_show_form(
-            step_id="user",
+            step_id="cloud",
             data_schema=self.add_suggested_values_to_schema(self._key_schema(True), user_input),
             errors=errors,
         )
@@ -160,9 +214,31 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change the API key without losing entities or history."""
-        return await self._async_replace_key(
-            "reconfigure", self._get_reconfigure_entry(), user_input
+        """Change the API key (or a LAN-only charger's address) keeping entities and history."""
+        entry = self._get_reconfigure_entry()
+        if CONF_API_KEY in entry.data:
+            return await self._async_replace_key("reconfigure", entry, user_input)
+        return await self.async_step_reconfigure_local(user_input)
+
+    async def async_step_reconfigure_local(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change a LAN-only charger's address; it must still be the same charger."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            host = user_input[CONF_HOST].strip()
+            device_id, errors = await _async_probe(self.hass, host, self.show_advanced_options)
+            if not errors:
+                await self.async_set_unique_id(device_id)
+                self._abort_if_unique_id_mismatch(reason="wrong_charger")
+                return self.async_update_reload_and_abort(entry, data_updates={CONF_HOST: host})
+        return self.async_show_form(
+            step_id="reconfigure_local",
+            data_schema=self.add_suggested_values_to_schema(
+                _HOST_SCHEMA, user_input or {CONF_HOST: entry.data[CONF_HOST]}
+            ),
+            errors=errors,
         )
 
     async def _async_replace_key(
@@ -231,7 +307,7 @@ class V2CCloudOptionsFlow(OptionsFlow):
                 )
             )
         }
-        if chargers := self._chargers():
+        if CONF_API_KEY in self.config_entry.data and (chargers := self._chargers()):
             fields[vol.Optional(CONF_CHARGER)] = SelectSelector(
                 SelectSelectorConfig(
                     options=[

@@ -270,6 +270,11 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     @callback
+    def async_rfid_changed(self, device_id: str) -> None:
+        """Read the card list again at the next cycle (a card was added, renamed or removed)."""
+        self._next_rfid[device_id] = dt_util.utcnow()
+
+    @callback
     def async_seed_from_ledger(self) -> None:
         """Use the persisted pairings while the cloud is unreachable at start-up."""
         self.data = V2CCloudData(pairings={p.device_id: p for p in self.ledger.pairings})

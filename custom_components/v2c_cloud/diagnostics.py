@@ -73,14 +73,16 @@ async def async_get_config_entry_diagnostics(
     return async_redact_data(
         {
             "entry": entry.as_dict(),
-            "cloud": {
+            "cloud": None
+            if cloud is None
+            else {
                 "last_update_success": cloud.last_update_success,
                 "update_interval": cloud.update_interval.total_seconds()
                 if cloud.update_interval
                 else None,
                 "cycle_cost": cloud.cycle_cost(),
-                "requests_since_start": runtime.client.request_count,
-                "budget": runtime.ledger.as_dict(),
+                "requests_since_start": cloud.client.request_count,
+                "budget": cloud.ledger.as_dict(),
             },
             "chargers": {d: _charger(c) for d, c in runtime.chargers.items()},
         },

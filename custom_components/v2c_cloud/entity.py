@@ -33,6 +33,12 @@ class V2CCloudEntityDescription(EntityDescription):
     lan_only: bool = False
     exists_fn: Callable[[V2CCharger], bool] = lambda _charger: True
 
+    def applies_to(self, charger: V2CCharger) -> bool:
+        """Return True when the charger gets this entity (cloud ones need a cloud account)."""
+        if self.source is Source.CLOUD and charger.cloud is None:
+            return False
+        return self.exists_fn(charger)
+
 
 class V2CCloudEntity(CoordinatorEntity[DataUpdateCoordinator[Any]]):
     """An entity of one charger, fed by its live or its cloud coordinator."""
@@ -42,9 +48,10 @@ class V2CCloudEntity(CoordinatorEntity[DataUpdateCoordinator[Any]]):
 
     def __init__(self, charger: V2CCharger, description: V2CCloudEntityDescription) -> None:
         """Bind the entity to its charger and data source."""
-        coordinator: DataUpdateCoordinator[Any] = (
-            charger.cloud if description.source is Source.CLOUD else charger.realtime
-        )
+        coordinator: DataUpdateCoordinator[Any] = charger.realtime
+        if description.source is Source.CLOUD:
+            assert charger.cloud is not None
+            coordinator = charger.cloud
         super().__init__(coordinator)
         self.charger = charger
         self.entity_description = description

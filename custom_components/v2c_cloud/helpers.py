@@ -13,7 +13,20 @@ def is_simulator_url(url: str | None) -> bool:
     """
     if not url:
         return False
-    host = urlsplit(url).hostname or ""
+    return _is_loopback(urlsplit(url).hostname or "")
+
+
+def is_loopback_host(host: str) -> bool:
+    """Return True for a loopback LAN host such as `127.0.0.1:8081` (a simulated charger)."""
+    try:
+        hostname = urlsplit(f"http://{host}").hostname or ""
+    except ValueError:
+        return False
+    return _is_loopback(hostname)
+
+
+def _is_loopback(host: str) -> bool:
+    """Return True for localhost or a loopback IP literal."""
     if host == "localhost":
         return True
     try:

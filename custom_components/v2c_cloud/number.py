@@ -133,7 +133,7 @@ async def async_setup_entry(
             V2CCloudNumberEntity(charger, description)
             for charger in chargers
             for description in NUMBERS
-            if description.exists_fn(charger)
+            if description.applies_to(charger)
         )
     )
 

@@ -28,9 +28,10 @@ type AddChargers = Callable[[list[V2CCharger]], None]
 class V2CCloudRuntimeData:
     """Everything a loaded entry needs."""
 
-    client: V2CCloudClient
-    cloud: V2CCloudCoordinator
-    ledger: CallLedger
+    # None for an entry made with "Charger on my network" (LAN only, no cloud account).
+    client: V2CCloudClient | None
+    cloud: V2CCloudCoordinator | None
+    ledger: CallLedger | None
     session: ClientSession
     sim_mode: bool
     chargers: dict[str, V2CCharger] = field(default_factory=dict)
@@ -60,26 +61,13 @@ def scan_interval(entry: ConfigEntry) -> timedelta:
 async def async_sync_chargers(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> None:
     """Create chargers for new pairings and drop chargers gone from the account."""
     runtime = entry.runtime_data
+    assert runtime.cloud is not None
     pairings = runtime.cloud.data.pairings if runtime.cloud.data else {}
     new: list[V2CCharger] = []
     for device_id in pairings:
         if device_id in runtime.chargers:
             continue
-        charger = V2CCharger(
-            hass,
-            entry=entry,
-            device_id=device_id,
-            cloud=runtime.cloud,
-            session=runtime.session,
-            sim_mode=runtime.sim_mode,
-        )
-        mode, host = charger_options(entry, device_id)
-        charger.configure(mode=mode, host=host)
-        charger.attach(
-            V2CRealtimeCoordinator(
-                hass, entry=entry, charger=charger, interval=scan_interval(entry)
-            )
-        )
+        charger = async_create_charger(hass, entry, device_id)
         runtime.chargers[device_id] = charger
         new.append(charger)
     if new:
@@ -97,11 +85,35 @@ async def async_sync_chargers(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
 
 
 @callback
+def async_create_charger(
+    hass: HomeAssistant, entry: V2CCloudConfigEntry, device_id: str, host: str | None = None
+) -> V2CCharger:
+    """Create a charger with its live-data coordinator, configured from the options."""
+    runtime = entry.runtime_data
+    charger = V2CCharger(
+        hass,
+        entry=entry,
+        device_id=device_id,
+        cloud=runtime.cloud,
+        session=runtime.session,
+        sim_mode=runtime.sim_mode,
+        fallback_name=entry.title if runtime.cloud is None else None,
+    )
+    mode, override = charger_options(entry, device_id)
+    charger.configure(mode=mode, host=host or override)
+    charger.attach(
+        V2CRealtimeCoordinator(hass, entry=entry, charger=charger, interval=scan_interval(entry))
+    )
+    return charger
+
+
+@callback
 def async_cloud_updated(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> None:
     """React to fresh cloud data: push it to cloud-path chargers, follow pairing changes."""
     runtime = entry.runtime_data
     for charger in runtime.chargers.values():
         charger.realtime.async_push_cloud()
+    assert runtime.cloud is not None
     pairings = runtime.cloud.data.pairings if runtime.cloud.data else {}
     if set(pairings) != set(runtime.chargers):
         entry.async_create_background_task(
@@ -134,6 +146,8 @@ async def async_apply_options(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
     interval = scan_interval(entry)
     for charger in runtime.chargers.values():
         mode, host = charger_options(entry, charger.device_id)
+        if runtime.cloud is None:  # LAN-only entry: the address lives in the entry data
+            mode, host = MODE_LAN, entry.data[CONF_HOST]
         changed = charger.configure(mode=mode, host=host)
         charger.realtime.set_base_interval(interval)
         if changed:

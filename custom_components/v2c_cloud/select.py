@@ -105,7 +105,7 @@ async def async_setup_entry(
             V2CCloudSelectEntity(charger, description)
             for charger in chargers
             for description in SELECTS
-            if description.exists_fn(charger)
+            if description.applies_to(charger)
         )
     )
 

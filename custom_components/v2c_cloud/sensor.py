@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -23,6 +24,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .api import RfidCard
 from .charger import V2CCharger
 from .energy import V2CCloudLifetimeEnergySensor
 from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription
@@ -44,6 +46,7 @@ class V2CCloudSensorEntityDescription(V2CCloudEntityDescription, SensorEntityDes
     """Describe a V2C sensor."""
 
     value_fn: Callable[[V2CCharger], StateType | datetime]
+    attrs_fn: Callable[[V2CCharger], dict[str, Any] | None] | None = None
 
 
 def _live[T](fn: Callable[..., T | None]) -> Callable[[V2CCharger], T | None]:
@@ -70,9 +73,15 @@ def _power(key: str, attr: str, *, enabled: bool = True) -> V2CCloudSensorEntity
     )
 
 
+def _rfid_cards(charger: V2CCharger) -> list[RfidCard] | None:
+    """Return the charger's RFID cards from the last cloud read."""
+    data = charger.cloud.data if charger.cloud else None
+    return data.rfid_cards.get(charger.device_id) if data else None
+
+
 def _quota_remaining(charger: V2CCharger) -> int | None:
     """Return the cloud calls left today, as last reported by the server."""
-    snap = charger.cloud.ledger.rate_limit
+    snap = charger.cloud.ledger.rate_limit if charger.cloud else None
     return snap.remaining if snap is not None else None
 
 
@@ -179,6 +188,15 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         value_fn=_code(SIGNAL_STATES, "signal_status"),
     ),
     V2CCloudSensorEntityDescription(
+        key="rfid_cards",
+        translation_key="rfid_cards",
+        source=Source.CLOUD,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: None if (cards := _rfid_cards(charger)) is None else len(cards),
+        # Card labels only: the UIDs open the charger and stay out of the state history.
+        attrs_fn=lambda charger: {"cards": [c.tag or "" for c in _rfid_cards(charger) or []]},
+    ),
+    V2CCloudSensorEntityDescription(
         key="api_calls_remaining",
         translation_key="api_calls_remaining",
         source=Source.CLOUD,
@@ -192,7 +210,9 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         source=Source.CLOUD,
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda charger: charger.cloud.data.updated_at if charger.cloud.data else None,
+        value_fn=lambda charger: (
+            charger.cloud.data.updated_at if charger.cloud and charger.cloud.data else None
+        ),
     ),
 )
 
@@ -209,7 +229,7 @@ async def async_setup_entry(
             V2CCloudSensorEntity(charger, description)
             for charger in chargers
             for description in SENSORS
-            if description.exists_fn(charger)
+            if description.applies_to(charger)
         ]
         entities.extend(V2CCloudLifetimeEnergySensor(charger) for charger in chargers)
         async_add_entities(entities)
@@ -226,3 +246,9 @@ class V2CCloudSensorEntity(V2CCloudEntity, SensorEntity):
     def native_value(self) -> StateType | datetime:
         """Return the sensor value."""
         return self.entity_description.value_fn(self.charger)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return extra attributes, for the sensors that have them."""
+        fn = self.entity_description.attrs_fn
+        return fn(self.charger) if fn is not None else None

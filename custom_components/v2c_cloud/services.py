@@ -127,12 +127,20 @@ def cloud(
     schema: V2CServiceSchema = NO_FIELDS,
     *,
     confirm: float | None = CLOUD_CONFIRM_DELAY,
+    rfid: bool = False,
 ) -> V2CChargerService:
-    """Describe a cloud-only command; `confirm` re-reads the shadow after that many seconds."""
+    """Describe a cloud-only command; `confirm` re-reads the shadow after that many seconds.
+
+    `rfid` commands change the card list instead, which is then re-read at the next cycle.
+    """
 
     async def run(charger: V2CCharger, data: Data) -> None:
-        """Send the command and schedule the shadow re-read."""
+        """Send the command and schedule the re-read of what it changed."""
         await charger.async_cloud(lambda client, device_id: call(client, device_id, data))
+        if charger.cloud is None:
+            return
+        if rfid:
+            charger.cloud.async_rfid_changed(charger.device_id)
         if confirm is not None:
             charger.cloud.async_confirm(charger.device_id, confirm)
 
@@ -278,20 +286,25 @@ CHARGER_SERVICES: Final[dict[str, V2CChargerService]] = {
     "trigger_update": cloud(lambda c, d, _: c.update_firmware(d)),
     # Cards and profiles are not in the shadow, so re-reading it would only spend quota.
     "register_rfid": cloud(
-        lambda c, d, data: c.register_rfid(d, data[ATTR_TAG]), TAG_SCHEMA, confirm=None
+        lambda c, d, data: c.register_rfid(d, data[ATTR_TAG]), TAG_SCHEMA, confirm=None, rfid=True
     ),
     "add_rfid_card": cloud(
         lambda c, d, data: c.add_rfid_card(d, data[ATTR_CODE], data[ATTR_TAG]),
         CODE_TAG_SCHEMA,
         confirm=None,
+        rfid=True,
     ),
     "update_rfid_tag": cloud(
         lambda c, d, data: c.rename_rfid_card(d, data[ATTR_CODE], data[ATTR_TAG]),
         CODE_TAG_SCHEMA,
         confirm=None,
+        rfid=True,
     ),
     "delete_rfid": cloud(
-        lambda c, d, data: c.delete_rfid_card(d, data[ATTR_CODE]), CODE_SCHEMA, confirm=None
+        lambda c, d, data: c.delete_rfid_card(d, data[ATTR_CODE]),
+        CODE_SCHEMA,
+        confirm=None,
+        rfid=True,
     ),
     "create_power_profile": cloud(
         lambda c, d, data: c.create_power_profile(
@@ -401,7 +414,11 @@ def async_resolve_chargers(
 def async_resolve_entry(hass: HomeAssistant, entry_id: str | None) -> V2CCloudConfigEntry:
     """Return the chosen loaded entry, or the first loaded one when none is chosen."""
     if entry_id is None:
-        loaded = hass.config_entries.async_loaded_entries(DOMAIN)
+        loaded = [
+            entry
+            for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+            if entry.runtime_data.cloud is not None
+        ]
         if not loaded:
             raise validation_error("no_entry_loaded")
         return cast("V2CCloudConfigEntry", loaded[0])
@@ -449,8 +466,10 @@ async def _async_global_statistics(call: ServiceCall) -> ServiceResponse:
     """Fetch account-wide statistics, fire them as an event and return them."""
     entry = async_resolve_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     start, end = call.data.get(ATTR_DATE_START), call.data.get(ATTR_DATE_END)
+    if (cloud := entry.runtime_data.cloud) is None:
+        raise validation_error("entry_without_cloud", entry=entry.title)
     statistics = await async_cloud_call(
-        entry.runtime_data.cloud, entry, lambda client: client.global_statistics(start, end)
+        cloud, entry, lambda client: client.global_statistics(start, end)
     )
     payload: Result = {
         ATTR_CONFIG_ENTRY_ID: entry.entry_id,

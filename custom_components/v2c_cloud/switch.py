@@ -124,7 +124,7 @@ async def async_setup_entry(
             V2CCloudSwitchEntity(charger, description)
             for charger in chargers
             for description in SWITCHES
-            if description.exists_fn(charger)
+            if description.applies_to(charger)
         )
     )
 
