@@ -221,7 +221,7 @@ CLOUD_COMMANDS: list[
     # service, data, setup, (method, path, device selector, extra query), body, check, confirm
     (
         "set_fv_mode",
-        {"mode": 1},
+        {"mode": "1"},  # as the translated select sends it
         None,
         ("POST", "/device/chargefvmode", "deviceId", {"value": "1"}),
         None,
@@ -293,7 +293,13 @@ CLOUD_COMMANDS: list[
     ),
     (
         "program_timer",
-        {"timer_id": 1, "start_time": "22:00:00", "end_time": "06:30", "weekdays": "12345"},
+        # weekdays as the multi-select sends them
+        {
+            "timer_id": 1,
+            "start_time": "22:00:00",
+            "end_time": "06:30",
+            "weekdays": ["1", "2", "3", "4", "5"],
+        },
         None,
         ("POST", "/device/timer", "deviceId", {"timerId": "1", "timer id": "1"}),
         {
