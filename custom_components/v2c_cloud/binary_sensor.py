@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import V2CCharger
-from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription
+from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription, async_setup_charger_entities
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -46,13 +46,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add binary sensors for every charger, now and when new ones are paired."""
-    entry.runtime_data.async_register_platform(
-        lambda chargers: async_add_entities(
-            V2CCloudBinarySensorEntity(charger, description)
-            for charger in chargers
-            for description in BINARY_SENSORS
-            if description.applies_to(charger)
-        )
+    async_setup_charger_entities(
+        entry, async_add_entities, BINARY_SENSORS, V2CCloudBinarySensorEntity
     )
 
 

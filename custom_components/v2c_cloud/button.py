@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import V2CCloudClient
-from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription
+from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription, async_setup_charger_entities
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -54,14 +54,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add buttons for every charger, now and when new ones are paired."""
-    entry.runtime_data.async_register_platform(
-        lambda chargers: async_add_entities(
-            V2CCloudButtonEntity(charger, description)
-            for charger in chargers
-            for description in BUTTONS
-            if description.applies_to(charger)
-        )
-    )
+    async_setup_charger_entities(entry, async_add_entities, BUTTONS, V2CCloudButtonEntity)
 
 
 class V2CCloudButtonEntity(V2CCloudEntity, ButtonEntity):

@@ -62,9 +62,9 @@ class V2CCloudLifetimeEnergySensor(V2CCloudEntity, SensorEntity, RestoreEntity):
 
     entity_description: V2CCloudLifetimeEnergyDescription
 
-    def __init__(self, charger: V2CCharger) -> None:
+    def __init__(self, charger: V2CCharger, description: V2CCloudLifetimeEnergyDescription) -> None:
         """Start from zero until the restored value arrives."""
-        super().__init__(charger, LIFETIME_ENERGY)
+        super().__init__(charger, description)
         self._stored = LifetimeEnergyData(total=0.0, last=None)
 
     async def async_added_to_hass(self) -> None:

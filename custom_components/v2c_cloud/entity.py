@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .charger import Command, V2CCharger
+
+if TYPE_CHECKING:
+    from .runtime import V2CCloudConfigEntry
 
 
 class Source(StrEnum):
@@ -38,6 +42,25 @@ class V2CCloudEntityDescription(EntityDescription):
         if self.source is Source.CLOUD and charger.cloud is None:
             return False
         return self.exists_fn(charger)
+
+
+@callback
+def async_setup_charger_entities[D: V2CCloudEntityDescription](
+    entry: V2CCloudConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    descriptions: Iterable[D],
+    factory: Callable[[V2CCharger, D], Entity],
+) -> None:
+    """Add a platform's entities for every charger, now and whenever a new one is paired."""
+    descriptions = tuple(descriptions)
+    entry.runtime_data.async_register_platform(
+        lambda chargers: async_add_entities(
+            factory(charger, description)
+            for charger in chargers
+            for description in descriptions
+            if description.applies_to(charger)
+        )
+    )
 
 
 class V2CCloudEntity(CoordinatorEntity[DataUpdateCoordinator[Any]]):

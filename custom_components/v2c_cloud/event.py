@@ -8,7 +8,7 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import V2CCloudEntity, V2CCloudEntityDescription
+from .entity import V2CCloudEntity, V2CCloudEntityDescription, async_setup_charger_entities
 from .runtime import V2CCloudConfigEntry
 from .session import SessionEvent
 
@@ -33,10 +33,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a session event entity for every charger, now and when new ones are paired."""
-    entry.runtime_data.async_register_platform(
-        lambda chargers: async_add_entities(
-            V2CCloudSessionEventEntity(charger, SESSION_EVENTS) for charger in chargers
-        )
+    async_setup_charger_entities(
+        entry, async_add_entities, (SESSION_EVENTS,), V2CCloudSessionEventEntity
     )
 
 

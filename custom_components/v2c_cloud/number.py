@@ -23,7 +23,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import CloudSetter, Command, V2CCharger, bind_value
 from .const import HOLD_DEFAULT
-from .entity import V2CCloudEntityDescription, V2CCloudWritableEntity
+from .entity import V2CCloudEntityDescription, V2CCloudWritableEntity, async_setup_charger_entities
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -128,14 +128,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add numbers for every charger, now and when new ones are paired."""
-    entry.runtime_data.async_register_platform(
-        lambda chargers: async_add_entities(
-            V2CCloudNumberEntity(charger, description)
-            for charger in chargers
-            for description in NUMBERS
-            if description.applies_to(charger)
-        )
-    )
+    async_setup_charger_entities(entry, async_add_entities, NUMBERS, V2CCloudNumberEntity)
 
 
 class V2CCloudNumberEntity(V2CCloudWritableEntity[float], NumberEntity):

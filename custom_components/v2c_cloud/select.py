@@ -12,7 +12,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import CloudSetter, Command, V2CCharger, bind_value
 from .const import HOLD_DEFAULT
-from .entity import Source, V2CCloudEntityDescription, V2CCloudWritableEntity
+from .entity import (
+    Source,
+    V2CCloudEntityDescription,
+    V2CCloudWritableEntity,
+    async_setup_charger_entities,
+)
 from .runtime import V2CCloudConfigEntry
 from .states import (
     CHARGE_MODES,
@@ -100,14 +105,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add selects for every charger, now and when new ones are paired."""
-    entry.runtime_data.async_register_platform(
-        lambda chargers: async_add_entities(
-            V2CCloudSelectEntity(charger, description)
-            for charger in chargers
-            for description in SELECTS
-            if description.applies_to(charger)
-        )
-    )
+    async_setup_charger_entities(entry, async_add_entities, SELECTS, V2CCloudSelectEntity)
 
 
 class V2CCloudSelectEntity(V2CCloudWritableEntity[str], SelectEntity):

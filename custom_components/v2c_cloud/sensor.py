@@ -26,8 +26,8 @@ from homeassistant.helpers.typing import StateType
 
 from .api import RfidCard
 from .charger import V2CCharger
-from .energy import V2CCloudLifetimeEnergySensor
-from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription
+from .energy import LIFETIME_ENERGY, V2CCloudLifetimeEnergySensor
+from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription, async_setup_charger_entities
 from .runtime import V2CCloudConfigEntry
 from .states import (
     CHARGE_STATES,
@@ -223,18 +223,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add sensors for every charger, now and when new ones are paired."""
-
-    def add(chargers: list[V2CCharger]) -> None:
-        entities: list[SensorEntity] = [
-            V2CCloudSensorEntity(charger, description)
-            for charger in chargers
-            for description in SENSORS
-            if description.applies_to(charger)
-        ]
-        entities.extend(V2CCloudLifetimeEnergySensor(charger) for charger in chargers)
-        async_add_entities(entities)
-
-    entry.runtime_data.async_register_platform(add)
+    async_setup_charger_entities(entry, async_add_entities, SENSORS, V2CCloudSensorEntity)
+    async_setup_charger_entities(
+        entry, async_add_entities, (LIFETIME_ENERGY,), V2CCloudLifetimeEnergySensor
+    )
 
 
 class V2CCloudSensorEntity(V2CCloudEntity, SensorEntity):

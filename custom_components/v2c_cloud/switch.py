@@ -14,7 +14,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import Command, V2CCharger
 from .const import HOLD_DEFAULT, HOLD_SLOW
-from .entity import Source, V2CCloudEntityDescription, V2CCloudWritableEntity
+from .entity import (
+    Source,
+    V2CCloudEntityDescription,
+    V2CCloudWritableEntity,
+    async_setup_charger_entities,
+)
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -119,14 +124,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add switches for every charger, now and when new ones are paired."""
-    entry.runtime_data.async_register_platform(
-        lambda chargers: async_add_entities(
-            V2CCloudSwitchEntity(charger, description)
-            for charger in chargers
-            for description in SWITCHES
-            if description.applies_to(charger)
-        )
-    )
+    async_setup_charger_entities(entry, async_add_entities, SWITCHES, V2CCloudSwitchEntity)
 
 
 class V2CCloudSwitchEntity(V2CCloudWritableEntity[bool], SwitchEntity):
