@@ -105,6 +105,7 @@ def _pairing(device_id: str) -> Any:
     ("breakage", "error"),
     [
         ("bad_key", "invalid_auth"),
+        ("garbled_key", "invalid_auth"),
         ("quota", "rate_limited"),
         ("server_error", "cannot_connect"),
         ("html", "cannot_connect"),
@@ -124,6 +125,8 @@ async def test_user_flow_errors_recover(
     key, url = simulator.api_key, simulator.cloud_url
     if breakage == "bad_key":
         key = "wrong-key"
+    elif breakage == "garbled_key":
+        key = "abc\x00def"
     elif breakage == "quota":
         simulator.quota.set_used(key, simulator.quota.limit)
     elif breakage == "server_error":

@@ -73,13 +73,16 @@ async def test_setup_retry_when_cloud_is_down_and_nothing_is_known(
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
 
 
-async def test_setup_auth_error_starts_reauth(hass: HomeAssistant, simulator: Simulator) -> None:
-    """A rejected key fails setup and starts exactly one reauth flow."""
+@pytest.mark.parametrize("key", ["revoked", "", "bad\nkey"])
+async def test_setup_auth_error_starts_reauth(
+    hass: HomeAssistant, simulator: Simulator, key: str
+) -> None:
+    """A rejected (or empty, or garbled) key fails setup and starts exactly one reauth flow."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         version=3,
         unique_id="x",
-        data={CONF_API_KEY: "revoked", CONF_BASE_URL: simulator.cloud_url},
+        data={CONF_API_KEY: key, CONF_BASE_URL: simulator.cloud_url},
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)

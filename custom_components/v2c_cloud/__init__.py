@@ -10,7 +10,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util import dt as dt_util
 
-from .api import DEFAULT_BASE_URL, V2CCloudClient
+from .api import DEFAULT_BASE_URL, V2CCloudClient, V2CValidationError
 from .const import CLOUD_REQUEST_TIMEOUT, CONF_BASE_URL, DOMAIN
 from .coordinator import V2CCloudCoordinator
 from .helpers import is_loopback_host, is_simulator_url
@@ -53,12 +53,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> 
         return await _async_setup_local(hass, entry)
     session = async_get_clientsession(hass)
     base_url: str | None = entry.data.get(CONF_BASE_URL)
-    client = V2CCloudClient(
-        api_key=entry.data[CONF_API_KEY],
-        session=session,
-        request_timeout=CLOUD_REQUEST_TIMEOUT,
-        base_url=base_url or DEFAULT_BASE_URL,
-    )
+    try:
+        client = V2CCloudClient(
+            api_key=entry.data[CONF_API_KEY],
+            session=session,
+            request_timeout=CLOUD_REQUEST_TIMEOUT,
+            base_url=base_url or DEFAULT_BASE_URL,
+        )
+    except V2CValidationError as err:  # an empty or garbled stored key
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="auth_failed"
+        ) from err
     ledger = CallLedger(hass=hass, entry_id=entry.entry_id)
     await ledger.async_load(dt_util.utcnow())
     cloud = V2CCloudCoordinator(hass, entry=entry, client=client, ledger=ledger)

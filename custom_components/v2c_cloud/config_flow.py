@@ -66,14 +66,15 @@ async def _async_pairings(
     hass: HomeAssistant, api_key: str, base_url: str | None
 ) -> tuple[list[Pairing], dict[str, str]]:
     """Validate a key by listing its pairings; return them or the form errors."""
-    client = V2CCloudClient(
-        api_key=api_key,
-        session=async_get_clientsession(hass),
-        base_url=base_url or DEFAULT_BASE_URL,
-    )
     try:
+        client = V2CCloudClient(
+            api_key=api_key,
+            session=async_get_clientsession(hass),
+            base_url=base_url or DEFAULT_BASE_URL,
+        )
         pairings = await client.pairings()
-    except V2CAuthenticationError:
+    except (V2CAuthenticationError, V2CValidationError):
+        # A key with control characters is refused before anything is sent.
         return [], {"base": "invalid_auth"}
     except V2CRateLimitError:
         return [], {"base": "rate_limited"}
