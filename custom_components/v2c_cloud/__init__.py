@@ -80,15 +80,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> 
     )
     await cloud.async_refresh()
     if not cloud.last_update_success:
-        err = cloud.last_exception
-        if isinstance(err, ConfigEntryAuthFailed):
-            raise err
+        failure = cloud.last_exception
+        if isinstance(failure, ConfigEntryAuthFailed):
+            raise failure
         if not ledger.pairings:
             raise ConfigEntryNotReady(
                 translation_domain=DOMAIN,
                 translation_key="cloud_unavailable",
-                translation_placeholders={"error": str(err)},
-            ) from err
+                translation_placeholders={"error": str(failure)},
+            ) from failure
         # Local first: known chargers keep working over the LAN while the cloud is away.
         cloud.async_seed_from_ledger()
     await async_sync_chargers(hass, entry)
