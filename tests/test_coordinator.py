@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.v2c_cloud import async_remove_config_entry_device
 from custom_components.v2c_cloud.budget import base_interval
 from custom_components.v2c_cloud.const import DOMAIN
-from simulator import ChargerConfig, Simulator
+from simulator import ChargerConfig, Fault, Simulator
 
 from .conftest import CLOUD_ID, LAN_ID
 
@@ -217,3 +217,35 @@ async def test_manual_device_removal(
         config_entry_id=init_integration.entry_id, identifiers={(DOMAIN, "GONE")}
     )
     assert await async_remove_config_entry_device(hass, init_integration, stale)
+
+
+async def test_start_skips_live_status_of_lan_chargers(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """At start-up only the 4G charger's live status is read from the cloud."""
+    csc = [
+        r.query["deviceId"] for r in simulator.requests if r.path == "/device/currentstatecharge"
+    ]
+    assert csc == [CLOUD_ID]
+
+
+async def test_lan_failing_at_start_reads_live_status_from_the_cloud(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A LAN charger that does not answer at start gets its live values from the cloud at once."""
+    simulator.faults.add(Fault(side="lan", kind="status", status=503))
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await _tick(hass, freezer, 1)  # the zero-delay re-read needs the frozen clock to move
+    csc = [
+        r.query["deviceId"] for r in simulator.requests if r.path == "/device/currentstatecharge"
+    ]
+    assert sorted(csc) == [LAN_ID, CLOUD_ID]
+    charger = mock_config_entry.runtime_data.chargers[LAN_ID]
+    assert charger.data is not None
+    assert charger.data.source == "cloud"
+    assert hass.states.get("sensor.garage_charge_state").state == "charging"
+    assert mock_config_entry.runtime_data.cloud.cycle_cost() == 4

@@ -7,7 +7,6 @@ import json
 # Imported before time is frozen: importing it under freezegun fails (mashumaro + fake datetime).
 import aiohasupervisor  # noqa: F401
 from homeassistant.components import diagnostics  # noqa: F401
-
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 import pytest

@@ -80,7 +80,7 @@ def test_restore_with_bad_last() -> None:
 
 def _rt(state: int | None, energy: float | None = None, power: float | None = None) -> RealtimeData:
     """Return live data with a charge state."""
-    fields = {f: None for f in RealtimeData.__dataclass_fields__}
+    fields = dict.fromkeys(RealtimeData.__dataclass_fields__)
     fields.update(
         charge_state=state, charge_energy=energy, charge_power=power, charge_time=60, source="lan"
     )

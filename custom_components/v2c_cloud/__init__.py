@@ -23,6 +23,7 @@ from .runtime import (
     async_cloud_updated,
     async_create_charger,
     async_sync_chargers,
+    wants_charge_status,
 )
 from .services import async_setup_services
 
@@ -75,8 +76,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> 
         sim_mode=is_simulator_url(base_url),
     )
     entry.runtime_data = runtime
-    cloud.wants_charge_status = lambda device_id: (
-        runtime.chargers[device_id].wants_charge_status() if device_id in runtime.chargers else True
+    cloud.wants_charge_status = lambda device_id, pairing: wants_charge_status(
+        entry, device_id, pairing
     )
     await cloud.async_refresh()
     if not cloud.last_update_success:

@@ -27,10 +27,10 @@ from .api import (
     V2CRateLimitError,
     V2CValidationError,
     realtime_from_cloud,
-    validate_lan_host,
 )
 from .budget import window_end
 from .const import DOMAIN, LAN_OUTAGE_REPAIR_AFTER, LAN_REQUEST_TIMEOUT, LOGGER, MODE_LAN
+from .helpers import is_usable_lan_host
 from .session import SessionEvent, SessionTracker
 
 if TYPE_CHECKING:
@@ -233,9 +233,7 @@ class V2CCharger:
         if self._client is not None:
             return self._client
         for host in self._host_candidates():
-            try:
-                validate_lan_host(host, allow_loopback=self._sim_mode)
-            except V2CValidationError:
+            if not is_usable_lan_host(host, self._sim_mode):
                 LOGGER.debug("Ignoring unusable LAN host for %s", self.device_id)
                 continue
             self._client = V2CLocalClient(
@@ -257,7 +255,10 @@ class V2CCharger:
         return not (self.lan_client() is not None and self.lan_ok is True)
 
     def cloud_realtime(self) -> RealtimeData | None:
-        """Return live data synthesised from the cloud, or None without any cloud data."""
+        """Return live data synthesised from the cloud, or None without current cloud data."""
+        if self.cloud is not None and not self.cloud.last_update_success:
+            # The cloud is down: its last values are not live data any more.
+            return None
         reported, status = self.reported, self.charge_status
         if reported is None and status is None:
             return None
@@ -290,6 +291,9 @@ class V2CCharger:
         self.lan_ok = False
         if changed and self.cloud is not None:
             self.cloud.async_replan()
+            if self.charge_status is None:
+                # Live values must now come from the cloud, which has none yet: ask at once.
+                self.cloud.async_confirm(self.device_id, delay=0)
         # The host may have changed (DHCP): pick again from the candidates next time.
         if not self.host_override:
             self._client = None

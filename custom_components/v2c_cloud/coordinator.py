@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -77,7 +77,8 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         )
         self.client = client
         self.ledger = ledger
-        self.wants_charge_status: Callable[[str], bool] = lambda _device_id: True
+        # Whether a charger needs /device/currentstatecharge (no working LAN); set by the entry.
+        self.wants_charge_status: Callable[[str, Pairing | None], bool] = lambda _id, _p: True
         self._next_pairings: datetime | None = None
         self._next_version: dict[str, datetime] = {}
         self._next_rfid: dict[str, datetime] = {}
@@ -127,7 +128,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         """Fetch pairings when due and every charger's state."""
         pairings = await self._pairings(now, previous.pairings)
         results = await asyncio.gather(
-            *(self._charger(device_id, now, previous) for device_id in pairings),
+            *(self._charger(pairing, now, previous) for pairing in pairings.values()),
             return_exceptions=True,
         )
         data = V2CCloudData(pairings=pairings, updated_at=now)
@@ -179,15 +180,16 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         return result
 
     async def _charger(
-        self, device_id: str, now: datetime, previous: V2CCloudData
+        self, pairing: Pairing, now: datetime, previous: V2CCloudData
     ) -> tuple[
         ReportedState | None, ChargeStatus | None, FirmwareInfo | None, list[RfidCard] | None
     ]:
         """Fetch one charger: shadow always, live status only without LAN, slow data when due."""
+        device_id = pairing.device_id
         reported = await self.client.reported(device_id)
         status = (
             await self.client.charge_status(device_id)
-            if self.wants_charge_status(device_id)
+            if self.wants_charge_status(device_id, pairing)
             else None
         )
         plan = periodic_plan(max(len(previous.pairings), 1))
@@ -217,10 +219,14 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     # ---- budget --------------------------------------------------------------------------
 
-    def cycle_cost(self, device_ids: list[str] | None = None) -> int:
+    def cycle_cost(self, pairings: Mapping[str, Pairing] | None = None) -> int:
         """Return the calls one regular cycle costs."""
-        ids = device_ids if device_ids is not None else list((self.data or V2CCloudData()).pairings)
-        return sum(1 + int(self.wants_charge_status(device_id)) for device_id in ids)
+        if pairings is None:
+            pairings = (self.data or V2CCloudData()).pairings
+        return sum(
+            1 + int(self.wants_charge_status(device_id, pairing))
+            for device_id, pairing in pairings.items()
+        )
 
     @callback
     def async_replan(self) -> None:
@@ -235,7 +241,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         return paced_interval(
             BudgetInputs(
                 now=now,
-                cycle_cost=self.cycle_cost(list(data.pairings)),
+                cycle_cost=self.cycle_cost(data.pairings),
                 chargers=max(len(data.pairings), 1),
                 calls_today=self.ledger.calls,
                 remaining=self.ledger.remaining_today(now),
@@ -305,7 +311,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             reported = await self.client.reported(device_id)
             status = (
                 await self.client.charge_status(device_id)
-                if self.wants_charge_status(device_id)
+                if self.wants_charge_status(device_id, self.data.pairings.get(device_id))
                 else None
             )
         except V2CAuthenticationError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
+from .api import V2CValidationError, validate_lan_host
+
 
 def is_simulator_url(url: str | None) -> bool:
     """Return True when the cloud base URL points at this machine (the simulator).
@@ -14,6 +16,15 @@ def is_simulator_url(url: str | None) -> bool:
     if not url:
         return False
     return _is_loopback(urlsplit(url).hostname or "")
+
+
+def is_usable_lan_host(host: str, allow_loopback: bool) -> bool:
+    """Return True when the LAN host rule accepts `host`."""
+    try:
+        validate_lan_host(host, allow_loopback=allow_loopback)
+    except V2CValidationError:
+        return False
+    return True
 
 
 def is_loopback_host(host: str) -> bool:

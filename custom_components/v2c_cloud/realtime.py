@@ -78,11 +78,17 @@ class V2CRealtimeCoordinator(DataUpdateCoordinator[RealtimeData]):
 
     @callback
     def async_push_cloud(self) -> None:
-        """Publish fresh cloud-synthesised data when the cloud path is in use."""
+        """Publish fresh cloud-synthesised data (or the cloud's outage) on the cloud path."""
         if self.charger.uses_lan:
             return
         synth = self.charger.cloud_realtime()
-        if synth is None or synth == self.data:
+        if synth is None:
+            # No current cloud data: the values shown would be stale, so they go unavailable.
+            if self.data is not None and self.last_update_success:
+                self.last_update_success = False
+                self.async_update_listeners()
+            return
+        if synth == self.data and self.last_update_success:
             return
         # Not async_set_updated_data: that would push back the next LAN retry.
         self.data = synth

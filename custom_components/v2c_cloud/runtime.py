@@ -14,10 +14,11 @@ from homeassistant.const import CONF_HOST, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from .api import V2CCloudClient
+from .api import Pairing, V2CCloudClient
 from .charger import V2CCharger
 from .const import CONF_CHARGERS, CONF_MODE, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER, MODE_LAN
 from .coordinator import V2CCloudCoordinator
+from .helpers import is_usable_lan_host
 from .ledger import CallLedger
 from .realtime import V2CRealtimeCoordinator
 
@@ -82,6 +83,23 @@ async def async_sync_chargers(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
         charger.clear_lan_issue()
         if device := registry.async_get_device(identifiers={(DOMAIN, device_id)}):
             registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+
+
+def wants_charge_status(
+    entry: V2CCloudConfigEntry, device_id: str, pairing: Pairing | None
+) -> bool:
+    """Return True when the cloud must supply a charger's live status (no working LAN).
+
+    Before the charger exists (first cycle after start) a usable LAN address in its pairing is
+    taken as a working LAN, which saves one call per LAN charger and start; if the LAN then
+    fails, the charger asks the cloud for its live status at once.
+    """
+    runtime = entry.runtime_data
+    if (charger := runtime.chargers.get(device_id)) is not None:
+        return charger.wants_charge_status()
+    mode, host = charger_options(entry, device_id)
+    host = host or (pairing.ip if pairing else None)
+    return mode != MODE_LAN or not host or not is_usable_lan_host(host, runtime.sim_mode)
 
 
 @callback
