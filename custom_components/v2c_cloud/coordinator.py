@@ -304,7 +304,8 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     async def async_refresh_charger(self, device_id: str) -> None:
         """Fetch one charger's shadow (and live status when needed) and publish it."""
-        if self.data is None or device_id not in self.data.pairings:
+        if self.data is None or device_id not in self.data.pairings or not self.last_update_success:
+            # While the regular cycle fails, one charger's read must not declare the cloud back.
             return
         now = dt_util.utcnow()
         try:

@@ -14,6 +14,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
     EntityCategory,
     UnitOfElectricPotential,
     UnitOfEnergy,
@@ -236,8 +237,12 @@ class V2CCloudSensorEntity(V2CCloudEntity, SensorEntity):
 
     @property
     def native_value(self) -> StateType | datetime:
-        """Return the sensor value."""
-        return self.entity_description.value_fn(self.charger)
+        """Return the sensor value (text cut to the 255 characters a state may have)."""
+        value = self.entity_description.value_fn(self.charger)
+        if isinstance(value, str):
+            # Charger-reported text (SSID, IP, firmware) is not trusted to be short.
+            return value[:MAX_LENGTH_STATE_STATE]
+        return value
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:

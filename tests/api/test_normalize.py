@@ -364,6 +364,13 @@ def test_pairings_empty_and_wrong_shape() -> None:
         parse_pairings({"deviceId": "ABC1234"})
 
 
+def test_pairings_without_any_device_id_are_refused() -> None:
+    """A non-empty list with no usable entry is not an empty account."""
+    assert [p.device_id for p in parse_pairings([{"tag": "x"}, {"deviceId": "A1"}])] == ["A1"]
+    with pytest.raises(V2CResponseError, match="no device id"):
+        parse_pairings([{"tag": "x"}, "junk", {"device": "A1"}])
+
+
 # --- /version ----------------------------------------------------------------------------------
 
 

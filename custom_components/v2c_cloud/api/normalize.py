@@ -358,9 +358,14 @@ def parse_charge_status(obj: Any) -> ChargeStatus:
 
 
 def parse_pairings(obj: Any) -> list[Pairing]:
-    """Parse `/pairings/me`; entries without a device id are skipped."""
+    """Parse `/pairings/me`; entries without a device id are skipped.
+
+    A non-empty list in which no entry has a device id is a changed or broken payload, not an
+    empty account: it is refused so that the known chargers are kept.
+    """
     pairings: list[Pairing] = []
-    for item in _as_list(obj, "pairings"):
+    items = _as_list(obj, "pairings")
+    for item in items:
         if not isinstance(item, dict):
             continue
         d = _lower_keys(item)
@@ -376,6 +381,8 @@ def parse_pairings(obj: Any) -> list[Pairing]:
                 raw=item,
             )
         )
+    if items and not pairings:
+        raise V2CResponseError("pairings carry no device id")
     return pairings
 
 
