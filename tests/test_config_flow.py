@@ -341,3 +341,44 @@ async def test_options_charger_mode_and_host(
     assert charger.host_override == host
     assert charger.uses_lan
     assert charger.data is not None and charger.data.source == "lan"
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_unrelated_entries_do_not_block(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Another account's entry does not stop this account from being added."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="other",
+        version=3,
+        data={CONF_API_KEY: "x"},
+        options={CONF_CHARGERS: {"OTHER1": {CONF_MODE: MODE_LAN}}},
+    ).add_to_hass(hass)
+    result = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_options_of_an_entry_that_is_not_loaded(hass: HomeAssistant) -> None:
+    """The charger list comes from the stored options while the entry is not loaded."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="x",
+        version=3,
+        data={CONF_API_KEY: "k"},
+        options={CONF_CHARGERS: {"A1": {CONF_MODE: MODE_CLOUD}}},
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SCAN_INTERVAL: 30, CONF_CHARGER: "A1"}
+    )
+    assert result["step_id"] == "charger"
+    assert result["description_placeholders"] == {"name": "A1"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_MODE: MODE_LAN, CONF_HOST: ""}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_CHARGERS] == {"A1": {CONF_MODE: MODE_LAN}}

@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.v2c_cloud.const import CONF_BASE_URL, DOMAIN
-from simulator import ChargerConfig, Simulator
+from simulator import ChargerConfig, Fault, Simulator
 
 from .conftest import LAN_ID
 
@@ -281,3 +281,28 @@ async def test_options_only_poll_interval(hass: HomeAssistant, init_local: MockC
     assert charger.realtime.update_interval is not None
     assert charger.realtime.update_interval.total_seconds() == 10
     assert charger.uses_lan
+
+
+async def test_charger_without_id_is_not_a_charger(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Something answering /RealTimeData without an ID is refused."""
+    simulator.faults.add(Fault(side="lan", kind="missing_field", path="/RealTimeData", field="ID"))
+    result = await _local_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: _host(simulator)}
+    )
+    assert result["errors"] == {"base": "not_a_charger"}
+
+
+async def test_unrelated_entry_does_not_block(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A charger is added by address although another charger's entry exists."""
+    MockConfigEntry(
+        domain=DOMAIN, version=3, unique_id="OTHER1", data={CONF_HOST: "127.0.0.1:9"}
+    ).add_to_hass(hass)
+    result = await _local_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: _host(simulator)}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
