@@ -14,6 +14,20 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
+from .api.const import (
+    ENERGY_MAX_KWH,
+    FV_MODE_MAX,
+    INTENSITY_MAX,
+    INTENSITY_MIN,
+    LAN_WRITE_RANGES,
+    POWER_MAX_W,
+    POWER_MIN_W,
+    RFID_TEXT_MAX,
+    SSID_MAX_BYTES,
+    TIMER_ID_MAX,
+    WIFI_PASSWORD_MAX,
+    WIFI_PASSWORD_MIN,
+)
 from .const import DOMAIN
 
 ATTR_ACTIVE: Final = "active"
@@ -45,22 +59,20 @@ ATTR_VOLTAGE: Final = "voltage"
 ATTR_WATTS: Final = "watts"
 ATTR_WEEKDAYS: Final = "weekdays"
 
-# Limits of PROTOCOL.md §7 and of the API client (api/const.py), checked before anything is sent.
-AMPS_MIN: Final = 6
-AMPS_MAX: Final = 32
-WATTS_MIN: Final = 1000
-WATTS_MAX: Final = 22000
-VOLTAGE_MIN: Final = 100
-VOLTAGE_MAX: Final = 450
-KWH_MAX: Final = 1000
+# Limits of PROTOCOL.md §7, taken from the API client (api/const.py) so both check the same
+# values; here they are checked before anything is sent, with translated messages.
+AMPS_MIN: Final = INTENSITY_MIN
+AMPS_MAX: Final = INTENSITY_MAX
+WATTS_MIN: Final = POWER_MIN_W
+WATTS_MAX: Final = POWER_MAX_W
+VOLTAGE_MIN, VOLTAGE_MAX = LAN_WRITE_RANGES["VoltageInstallation"]
+KWH_MAX: Final = int(ENERGY_MAX_KWH)
 # The protocol bounds minutes only from below; a week is far beyond any charging session.
 MINUTES_MAX: Final = 10080
-FV_MODE_MAX: Final = 2
-TIMER_ID_MAX: Final = 1
-TEXT_MAX: Final = 64
-SSID_MAX: Final = 32
-PASSWORD_MIN: Final = 8
-PASSWORD_MAX: Final = 63
+TEXT_MAX: Final = RFID_TEXT_MAX
+SSID_MAX: Final = SSID_MAX_BYTES
+PASSWORD_MIN: Final = WIFI_PASSWORD_MIN
+PASSWORD_MAX: Final = WIFI_PASSWORD_MAX
 
 _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?::[0-5][0-9])?", re.ASCII)
 _WEEKDAYS = re.compile(r"[1-7]{1,7}", re.ASCII)
