@@ -35,7 +35,18 @@ ensure_venv() {
   py=$(find_python313) || return 1
   echo "Setting up $venv with $("$py" --version) (takes a few minutes the first time)..." >&2
   rm -rf "$venv"
-  "$py" -m venv "$venv" || return 1
+  if ! "$py" -m venv "$venv"; then
+    # Debian's system Python ships venv/ensurepip separately (package python3.13-venv).
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      echo "Installing python3.13-venv with apt-get..." >&2
+      rm -rf "$venv"
+      { apt-get update -qq && apt-get install -y -qq python3.13-venv; } >&2 || return 1
+      "$py" -m venv "$venv" || return 1
+    else
+      echo "error: '$py -m venv' failed; install the venv module (Debian: python3.13-venv)." >&2
+      return 1
+    fi
+  fi
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip || return 1
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req" || return 1
   echo "$want" > "$stamp"
