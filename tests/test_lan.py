@@ -73,3 +73,21 @@ async def test_lan_poll_fetches_realtime_and_reads(
     lan = sorted(r.path for r in simulator.requests[since:] if r.side == "lan")
     assert lan == ["/RealTimeData", "/read/ChargeMode", "/read/LightLED", "/read/LogoLED"]
     assert [r for r in simulator.requests[since:] if r.side == "cloud"] == []
+
+
+async def test_failed_read_keeps_the_last_value(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A /read that fails once does not flap its entity to unknown."""
+    assert hass.states.get("switch.garage_logo_led").state == "on"
+    simulator.faults.add(Fault(side="lan", kind="status", status=500, path="/read", count=2))
+    await _tick(hass, freezer, 30)
+    assert [r.status for r in simulator.requests if r.path.startswith("/read")][-3:].count(500)
+    assert hass.states.get("switch.garage_logo_led").state == "on"
+    charger = init_integration.runtime_data.chargers[LAN_ID]
+    assert charger.data is not None
+    assert charger.data.light_led is not None
+    assert charger.lan_ok is True

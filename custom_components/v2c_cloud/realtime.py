@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,7 @@ class V2CRealtimeCoordinator(DataUpdateCoordinator[RealtimeData]):
         client = charger.lan_client()
         if client is not None:
             try:
-                data = await client.snapshot()
+                data = self._keep_reads(await client.snapshot())
             except V2CError as err:
                 charger.lan_failed(err)
             else:
@@ -62,6 +63,18 @@ class V2CRealtimeCoordinator(DataUpdateCoordinator[RealtimeData]):
             translation_key="no_live_data",
             translation_placeholders={"name": charger.name},
         )
+
+    def _keep_reads(self, data: RealtimeData) -> RealtimeData:
+        """Keep the last LAN value of a `/read` key whose read failed this time (no flapping)."""
+        previous = self.data
+        if previous is None or previous.source != "lan":
+            return data
+        kept = {
+            key: getattr(previous, key)
+            for key in ("logo_led", "light_led", "charge_mode")
+            if getattr(data, key) is None and getattr(previous, key) is not None
+        }
+        return replace(data, **kept) if kept else data
 
     def _set_interval(self) -> None:
         """Poll at the configured rate; back off while the LAN fails; push-only without LAN."""
