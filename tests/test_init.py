@@ -200,3 +200,29 @@ async def test_newer_entry_version_is_refused(hass: HomeAssistant) -> None:
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
+
+
+async def test_removing_the_entry_deletes_its_ledger(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, object]
+) -> None:
+    """Deleting the entry also deletes its persisted call ledger."""
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    assert key in hass_storage  # flushed on unload
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+async def test_stale_device_of_an_unloaded_entry_can_be_removed(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Without runtime data (entry not loaded) any device may be removed by hand."""
+    from custom_components.v2c_cloud import async_remove_config_entry_device
+
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, LAN_ID)})
+    assert device is not None
+    assert not await async_remove_config_entry_device(hass, init_integration, device)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    assert not hasattr(init_integration, "runtime_data")
+    assert await async_remove_config_entry_device(hass, init_integration, device)

@@ -306,3 +306,15 @@ async def test_unrelated_entry_does_not_block(hass: HomeAssistant, simulator: Si
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
+
+
+async def test_lan_only_entry_unloads_cleanly(
+    hass: HomeAssistant, simulator: Simulator, init_local: MockConfigEntry
+) -> None:
+    """A LAN-only entry has no ledger to flush; unloading stops its polling."""
+    runtime = init_local.runtime_data
+    assert runtime.ledger is None
+    assert await hass.config_entries.async_unload(init_local.entry_id)
+    await hass.async_block_till_done()
+    assert init_local.state is ConfigEntryState.NOT_LOADED
+    assert runtime.chargers[LAN_ID].realtime._shutdown_requested
