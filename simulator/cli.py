@@ -36,6 +36,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help="the last N chargers have no LAN (default: 1 when there are 3 or more)",
     )
+    parser.add_argument(
+        "--control-port",
+        type=int,
+        default=0,
+        help="runtime control API port on 127.0.0.1 (0 = any; -1 = no control API)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     options = parser.parse_args(argv)
     if options.chargers < 1:
@@ -67,6 +73,7 @@ def summary(sim: Simulator) -> dict[str, object]:
     return {
         "cloud_url": sim.cloud_url,
         "api_key": sim.api_key,
+        "control_url": sim.control_url,
         "chargers": [
             {"device_id": device_id, "name": charger.name, "lan_host": sim.lan_host(device_id)}
             for device_id, charger in sim.chargers.items()
@@ -87,6 +94,7 @@ def describe(sim: Simulator, *, as_json: bool) -> str:
     for device_id, charger in sim.chargers.items():
         lan = sim.lan_host(device_id) or "cloud only"
         lines.append(f"  {device_id}  {charger.name:<10}  {lan}")
+    lines.append(f"control:   {sim.control_url or 'off'}")
     return "\n".join(lines) + "\n"
 
 
@@ -103,6 +111,7 @@ async def serve(options: argparse.Namespace, stop: asyncio.Event, out: TextIO) -
     await sim.start(
         cloud_port=options.cloud_port,
         lan_ports=[base + offset for offset in range(lan_count)] if base else None,
+        control_port=options.control_port if options.control_port >= 0 else None,
     )
     try:
         out.write(describe(sim, as_json=options.json))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import random
 from typing import Any, Final, Literal, get_args
 
+from .quirks import QUIRKS, garble
 from .reply import HTML, Reply, error, text
 
 type FaultSide = Literal["cloud", "lan"]
@@ -22,6 +23,7 @@ type FaultKind = Literal[
     "drop",
     "non_ok_write",
     "reboot",
+    "quirk",
 ]
 
 TIMEOUT_SECONDS: Final = 60.0
@@ -49,8 +51,12 @@ class Fault:
     probability: float = 1.0
     reboot_seconds: float = 5.0
     """For "reboot": how long (simulator clock) the LAN drops new requests."""
+    quirk: str | None = None
+    """For "quirk": which malformed body of PROTOCOL.md §3.2a to send (see quirks.QUIRKS)."""
     applied: int = 0
     """How many times the fault took effect so far."""
+    id: int = 0
+    """Set by FaultInjector.add(): 1, 2, 3... (the control API addresses faults by it)."""
 
     def __post_init__(self) -> None:
         """Reject values the injector cannot honour."""
@@ -60,6 +66,8 @@ class Fault:
             raise ValueError(f"unknown fault kind {self.kind!r}")
         if not 0.0 <= self.probability <= 1.0:
             raise ValueError("probability must be within 0..1")
+        if self.kind == "quirk" and self.quirk not in QUIRKS:
+            raise ValueError(f"quirk must be one of {sorted(QUIRKS)}")
 
     @property
     def expired(self) -> bool:
@@ -83,6 +91,7 @@ class FaultInjector:
         """Seed the RNG used for probabilities and field picks."""
         self._rng = random.Random(seed)
         self._faults: list[Fault] = []
+        self._next_id = 1
 
     @property
     def active(self) -> list[Fault]:
@@ -90,9 +99,15 @@ class FaultInjector:
         return list(self._faults)
 
     def add(self, fault: Fault) -> Fault:
-        """Activate fault and return it."""
+        """Activate fault and return it (with its id set)."""
+        fault.id = self._next_id
+        self._next_id += 1
         self._faults.append(fault)
         return fault
+
+    def get(self, fault_id: int) -> Fault | None:
+        """Return the active fault with this id, if any."""
+        return next((fault for fault in self._faults if fault.id == fault_id), None)
 
     def remove(self, fault: Fault) -> None:
         """Deactivate fault (no error if it already expired)."""
@@ -194,6 +209,10 @@ class FaultInjector:
             self._hit(fault)
             wire = reply.render()
             return text(wire[: max(1, len(wire) // 2)], content_type=reply.content_type)
+        if kind == "quirk" and isinstance(reply.body, dict) and fault.quirk is not None:
+            self._hit(fault)
+            body = garble(reply.body, fault.quirk, reply.suffix)
+            return text(body, content_type=reply.content_type)
         payload = copy.deepcopy(reply.body)
         if not self._mutate(fault, payload):
             return reply

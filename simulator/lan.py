@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 import re
 from typing import TYPE_CHECKING, Any, Final
 
@@ -112,12 +113,20 @@ def dispatch(charger: SimCharger, method: str, path: str) -> Reply:
     return error(404)
 
 
-def lan_handler(sim: Simulator, device_id: str) -> Handler:
-    """Return the request handler of one charger's LAN server."""
+@dataclass
+class Seat:
+    """Which charger answers on one LAN address (changes when addresses are swapped)."""
+
+    device_id: str
+
+
+def lan_handler(sim: Simulator, seat: Seat) -> Handler:
+    """Return the request handler of one LAN address, answering as the charger seated there."""
 
     async def handle(request: web.BaseRequest) -> web.StreamResponse:
         """Record, answer and respond to one LAN request."""
         sim.track(request)
+        device_id = seat.device_id
         body = await request.text()
         path = request.path
         record = sim.begin(

@@ -12,8 +12,9 @@ from aiohttp import web
 from .clock import SimClock
 from .cloud import PREFIX, cloud_handler
 from .config import ChargerConfig, default_configs
+from .control import control_handler
 from .faults import FaultInjector
-from .lan import lan_handler
+from .lan import Seat, lan_handler
 from .net import Listener, bind, check_loopback
 from .quota import QuotaTracker
 from .records import RequestRecord
@@ -45,6 +46,9 @@ class Simulator:
         self.chargers: dict[str, SimCharger] = {}
         self._cloud: Listener | None = None
         self._lan: dict[str, Listener] = {}
+        self._seats: dict[str, Seat] = {}
+        self._closed: dict[str, int] = {}
+        self._control: Listener | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._connections: set[asyncio.Task[Any]] = set()
         self._stopping = asyncio.Event()
@@ -108,12 +112,67 @@ class Simulator:
         self.chargers[config.device_id] = charger
         return charger
 
+    @property
+    def control_url(self) -> str | None:
+        """Return the runtime control API's base URL (None unless started with control_port)."""
+        if self._control is None:
+            return None
+        return f"http://{self.host}:{self._control.port}"
+
     def _bind_lan(self, charger: SimCharger, port: int) -> Listener:
         """Bind a charger's LAN socket and publish its host string."""
-        listener = Listener(lan_handler(self, charger.device_id), bind(self.host, port))
+        seat = Seat(charger.device_id)
+        listener = Listener(lan_handler(self, seat), bind(self.host, port))
         self._lan[charger.device_id] = listener
+        self._seats[charger.device_id] = seat
         charger.ip = f"{self.host}:{listener.port}"
         return listener
+
+    def lan_listening(self, device_id: str) -> bool:
+        """Return True while the charger's LAN address accepts connections."""
+        return device_id in self._lan
+
+    def _lan_charger(self, device_id: str) -> SimCharger:
+        """Return a LAN charger with a LAN address (KeyError / ValueError otherwise)."""
+        charger = self.chargers[device_id]
+        if not charger.lan or not self.running:
+            raise ValueError(f"charger {device_id} has no LAN address")
+        return charger
+
+    async def close_lan(self, device_id: str) -> None:
+        """Close the charger's LAN listener: connections are refused, its address is kept."""
+        self._lan_charger(device_id)
+        listener = self._lan.pop(device_id, None)
+        if listener is None:
+            return
+        self._seats.pop(device_id, None)
+        self._closed[device_id] = listener.port
+        await listener.close()
+
+    async def open_lan(self, device_id: str) -> None:
+        """Listen again on the charger's LAN address after close_lan()."""
+        charger = self._lan_charger(device_id)
+        port = self._closed.pop(device_id, None)
+        if port is None:
+            return
+        await self._bind_lan(charger, port).start()
+
+    def swap_lan(self, first: str, second: str) -> None:
+        """Exchange two chargers' LAN addresses (a DHCP lease moving); both must be listening.
+
+        From now on each address answers as the other charger, and the cloud reports the new
+        addresses (pairing ip, reported wifi_info.ip, /RealTimeData IP).
+        """
+        one, two = self._lan_charger(first), self._lan_charger(second)
+        if first == second:
+            raise ValueError("cannot swap a charger with itself")
+        if first not in self._lan or second not in self._lan:
+            raise ValueError("both chargers must be listening to swap their addresses")
+        seat_one, seat_two = self._seats[first], self._seats[second]
+        seat_one.device_id, seat_two.device_id = second, first
+        self._seats[first], self._seats[second] = seat_two, seat_one
+        self._lan[first], self._lan[second] = self._lan[second], self._lan[first]
+        one.ip, two.ip = two.ip, one.ip
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         """Run coro in a task that stop() waits for."""
@@ -121,8 +180,17 @@ class Simulator:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def start(self, *, cloud_port: int = 0, lan_ports: Sequence[int] | None = None) -> None:
-        """Listen on 127.0.0.1: the cloud on cloud_port, LAN chargers on lan_ports in order."""
+    async def start(
+        self,
+        *,
+        cloud_port: int = 0,
+        lan_ports: Sequence[int] | None = None,
+        control_port: int | None = None,
+    ) -> None:
+        """Listen on 127.0.0.1: the cloud on cloud_port, LAN chargers on lan_ports in order.
+
+        control_port (0 = any free port) also starts the runtime control API (control.py).
+        """
         if self.running:
             raise RuntimeError("simulator already started")
         self._stopping = asyncio.Event()
@@ -134,6 +202,9 @@ class Simulator:
             for index, charger in enumerate(lan_chargers):
                 port = ports[index] if index < len(ports) else 0
                 await self._bind_lan(charger, port).start()
+            if control_port is not None:
+                self._control = Listener(control_handler(self), bind(self.host, control_port))
+                await self._control.start()
         except BaseException:
             await self.stop()
             raise
@@ -146,8 +217,13 @@ class Simulator:
         listeners = list(self._lan.values())
         if self._cloud is not None:
             listeners.append(self._cloud)
+        if self._control is not None:
+            listeners.append(self._control)
         self._lan.clear()
+        self._seats.clear()
+        self._closed.clear()
         self._cloud = None
+        self._control = None
         for listener in listeners:
             await listener.close()
         for charger in self.chargers.values():
@@ -169,6 +245,8 @@ class Simulator:
     def remove_charger(self, device_id: str) -> None:
         """Remove a charger and close its LAN server."""
         del self.chargers[device_id]
+        self._seats.pop(device_id, None)
+        self._closed.pop(device_id, None)
         listener = self._lan.pop(device_id, None)
         if listener is not None:
             self._spawn(listener.close())

@@ -96,6 +96,8 @@ class SimCharger:
     statistics: list[dict[str, Any]] = field(default_factory=list)
     charge_energy: float = 0.0
     charge_time: float = 0.0
+    meter: float = 0.0
+    """Energy delivered to cars since the charger was built, kWh (never resets): the truth."""
     house_power: float = 0.0
     fv_power: float = 0.0
     battery_power: float = 0.0
@@ -194,6 +196,7 @@ class SimCharger:
         for hour, kwh in spread_energy(start, start + span, power).items():
             self._hourly[hour] = self._hourly.get(hour, 0.0) + kwh
         self.charge_energy += power * span / WH_PER_KWH_SECOND
+        self.meter += power * span / WH_PER_KWH_SECOND
         self.charge_time += span
         if stop:
             object.__setattr__(self, "paused", True)

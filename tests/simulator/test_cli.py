@@ -114,5 +114,11 @@ async def test_serve_with_a_lan_base_port() -> None:
     await eventually(lambda: bool(out.getvalue()))
     info = json.loads(out.getvalue())
     assert info["chargers"][0]["lan_host"] == f"127.0.0.1:{base}"
+    assert info["control_url"].startswith("http://127.0.0.1:")
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(info["control_url"] + "/state") as resp,
+    ):
+        assert (await resp.json())["chargers"][0]["lan_host"] == f"127.0.0.1:{base}"
     stop.set()
     await asyncio.wait_for(task, 5)
