@@ -133,7 +133,7 @@ async def test_invalid_input_is_rejected_before_sending(
         ("set_wifi", (D, " Spaced SSID ", "p" * 63)),
         ("set_ocpp_address", (D, "WSS://[fd00::1]:443")),
         ("set_ocpp_address", (D, "ws://cs.example.org/ocpp")),
-        ("set_inverter_ip", (D, " 0.0.0.0 ")),
+        ("set_inverter_ip", (D, " 10.0.0.9 ")),
         ("set_slave_type", (D, 0)),
         ("set_timer", (D, 0, "00:00", "23:59")),
         ("device_statistics", (D, date(2025, 1, 1), date(2025, 1, 1))),

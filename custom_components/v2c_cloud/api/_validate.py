@@ -1,17 +1,43 @@
-"""Argument validation shared by the clients; every failure is a V2CValidationError."""
+"""The one validation layer: every argument check of the clients and of the actions.
+
+Each failure is a V2CValidationError carrying the rejected `field`, a human `constraint`, a
+`reason` (the integration's translation key) and its `placeholders`. Messages never echo the
+value. Rules shared by every caller:
+- text refuses every control, format, surrogate and line/paragraph-separator character (Unicode
+  Cc, Cf, Cs, Zl, Zp: NUL, bidi overrides...) and has a length bound, checked before anything else;
+- a boolean is True/False, or one of 1/0 and true/false/on/off/yes/no (any case) from templates
+  and YAML; every other number or word (2, -1, 0.5, "2") is refused;
+- the inverter IP obeys the LAN host rule of hosts.py (private unicast IPv4 only);
+- JSON objects are bounded in size and depth before they are parsed.
+`from_text=True` (used by the actions) also accepts the strings templates render: "16" for 16,
+"2025-01-31" for a date, JSON text for an object. The clients stay strict.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import date, datetime
 import json
+import math
 import re
-from typing import Any
+from typing import Any, Final
+import unicodedata
 
 from .exceptions import V2CValidationError
+from .hosts import validate_lan_host
+
+DEVICE_ID_MAX: Final = 64
+OCPP_URL_MAX: Final = 512
+JSON_TEXT_MAX: Final = 16384
+JSON_DEPTH_MAX: Final = 16
+_REFUSED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_TRUE: Final = frozenset({"true", "on", "yes", "1"})
+_FALSE: Final = frozenset({"false", "off", "no", "0"})
 
 _TIME = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])(?::[0-5][0-9])?", re.ASCII)
 _WEEKDAYS = re.compile(r"[1-7]{1,7}", re.ASCII)
+_DAY = re.compile(r"(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _IPV4 = re.compile(r"([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})", re.ASCII)
 _WS_URL = re.compile(
     r"wss?://(?:\[[0-9a-f:.]+\]|[a-z0-9._~-]+)(?::(?P<port>[0-9]{1,5}))?(?:/\S*)?",
@@ -19,101 +45,194 @@ _WS_URL = re.compile(
 )
 
 
-def _fail(field: str, constraint: str, message: str) -> V2CValidationError:
-    """Build a validation error; messages never echo secret values."""
-    return V2CValidationError(message, field=field, constraint=constraint)
+def _fail(field: str, constraint: str, reason: str, **placeholders: str) -> V2CValidationError:
+    """Build a validation error; the message never echoes the rejected value."""
+    message = f"{field} refused ({reason.replace('_', ' ')}): expected {constraint}"
+    return V2CValidationError(
+        message, field=field, constraint=constraint, reason=reason, placeholders=placeholders
+    )
 
 
-def _has_control(text: str) -> bool:
-    """Tell whether a string contains C0/C1 control characters."""
-    return any(ord(char) < 32 or 127 <= ord(char) < 160 for char in text)
+def has_control(text: str) -> bool:
+    """Tell whether a string holds a control/format/separator character (Cc Cf Cs Zl Zp)."""
+    return any(unicodedata.category(char) in _REFUSED_CATEGORIES for char in text)
 
 
-def integer(value: Any, *, field: str, low: int, high: int) -> int:
+def _number(value: Any, field: str, constraint: str, from_text: bool) -> float | int:
+    """Return an int or a finite float; bools, non-numbers and NaN/inf are refused."""
+    if from_text and isinstance(value, str) and len(value) <= 32:
+        with suppress(ValueError):
+            value = float(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(field, constraint, "not_a_number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _fail(field, constraint, "not_a_number")
+    return value
+
+
+def integer(value: Any, *, field: str, low: int, high: int, from_text: bool = False) -> int:
     """Return an int within [low, high]; integral floats are accepted, bools are not."""
     constraint = f"{low}-{high}"
-    number: int
-    if isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    else:
-        raise _fail(field, constraint, f"{field} must be an integer in {constraint}")
+    number = _number(value, field, constraint, from_text)
+    if isinstance(number, float) and not number.is_integer():
+        raise _fail(field, constraint, "not_an_integer")
     if not low <= number <= high:
-        raise _fail(field, constraint, f"{field} must be in {constraint}")
-    return number
+        raise _fail(
+            field,
+            constraint,
+            "out_of_range",
+            min=str(low),
+            max=str(high),
+        )
+    return int(number)
+
+
+def number(
+    value: Any,
+    *,
+    field: str,
+    low: float,
+    high: float,
+    above_low: bool = False,
+    from_text: bool = False,
+) -> float:
+    """Return a finite number in [low, high], or in (low, high] when `above_low`."""
+    constraint = f">{low:g} and <={high:g}" if above_low else f"{low:g}-{high:g}"
+    result = float(_number(value, field, constraint, from_text))
+    inside = low < result <= high if above_low else low <= result <= high
+    if not inside:
+        raise _fail(
+            field,
+            constraint,
+            "above_range" if above_low else "out_of_range",
+            min=f"{low:g}",
+            max=f"{high:g}",
+        )
+    return result
 
 
 def positive_number(value: Any, *, field: str, high: float) -> float:
     """Return a finite number in (0, high]."""
-    constraint = f">0 and <={high:g}"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(field, constraint, f"{field} must be a number {constraint}")
-    number = float(value)
-    if not 0 < number <= high:  # also rejects NaN
-        raise _fail(field, constraint, f"{field} must be {constraint}")
-    return number
+    return number(value, field=field, low=0, high=high, above_low=True)
+
+
+def boolean(value: Any, *, field: str) -> bool:
+    """Return a boolean from True/False, 1/0 or true/false/on/off/yes/no; refuse the rest."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    word = value.strip().lower() if isinstance(value, str) and len(value) <= 8 else None
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise _fail(field, "true or false", "not_a_boolean")
 
 
 def text(
-    value: Any, *, field: str, low: int, high: int, strip: bool = True, secret: bool = False
+    value: Any,
+    *,
+    field: str,
+    low: int,
+    high: int,
+    strip: bool = True,
+    secret: bool = False,
+    blank: bool = True,
+    from_number: bool = False,
 ) -> str:
-    """Return a string of low..high characters without control characters."""
-    constraint = f"{low}-{high} characters"
+    """Return a string of low..high characters without control or format characters.
+
+    `blank=False` also refuses a value of spaces only (kept unstripped); `from_number` turns
+    a YAML number (an all-digit card code) into its text.
+    """
+    constraint = f"{low}-{high} characters" + ("" if secret else ", no control characters")
+    limits = {"min": str(low), "max": str(high)}
+    if from_number and isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
-        raise _fail(field, constraint, f"{field} must be a string")
-    result = value.strip() if strip else value
-    if not low <= len(result) <= high or _has_control(result):
-        detail = "" if secret else " without control characters"
-        raise _fail(field, constraint, f"{field} must have {constraint}{detail}")
+        raise _fail(field, constraint, "text_length", **limits)
+    result = value.strip() if strip and len(value) <= 4 * high + 64 else value
+    if not low <= len(result) <= high:
+        raise _fail(field, constraint, "text_length", **limits)
+    if has_control(result):
+        raise _fail(field, constraint, "text_control")
+    if not blank and not result.strip():
+        raise _fail(field, constraint, "text_blank")
     return result
 
 
 def device_id(value: Any) -> str:
     """Return a non-empty device id."""
-    return text(value, field="device_id", low=1, high=64)
+    return text(value, field="device_id", low=1, high=DEVICE_ID_MAX)
 
 
-def ssid(value: Any) -> str:
-    """Return a Wi-Fi SSID of 1-32 bytes (UTF-8)."""
-    result = text(value, field="ssid", low=1, high=32, strip=False)
+def ssid(value: Any, *, field: str = "ssid") -> str:
+    """Return a Wi-Fi SSID of 1-32 bytes (UTF-8), kept exactly as typed but never blank."""
+    result = text(value, field=field, low=1, high=32, strip=False, blank=False)
     if len(result.encode()) > 32:
-        raise _fail("ssid", "1-32 bytes", "ssid must be at most 32 bytes long")
+        raise _fail(
+            field,
+            "1-32 bytes",
+            "ssid_too_long",
+            max="32",
+        )
     return result
 
 
 def time_of_day(value: Any, *, field: str) -> str:
     """Return a 24 h time normalised to HH:MM (H:MM and HH:MM:SS are tolerated)."""
-    match = _TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+    match = _TIME.fullmatch(value.strip()) if isinstance(value, str) and len(value) < 32 else None
     if match is None:
-        raise _fail(field, "HH:MM 00:00-23:59", f"{field} must be a time HH:MM")
+        raise _fail(field, "HH:MM 00:00-23:59", "invalid_time")
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-def weekdays(value: Any) -> str:
-    """Return distinct weekday digits 1 (Monday) to 7 (Sunday)."""
-    result = value.strip() if isinstance(value, str) else ""
+def weekdays(value: Any, *, field: str = "weekdays") -> str:
+    """Return distinct weekday digits 1 (Monday) to 7 (Sunday), from "135", 135 or [1, 3, 5]."""
+    if isinstance(value, list) and len(value) <= 7:
+        value = "".join(str(item) for item in value if isinstance(item, int | str))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    result = value.strip() if isinstance(value, str) and len(value) < 32 else ""
     if not _WEEKDAYS.fullmatch(result) or len(set(result)) != len(result):
-        raise _fail("weekdays", "distinct digits 1-7", "weekdays must be distinct digits 1-7")
+        raise _fail(field, "distinct digits 1-7", "invalid_weekdays")
     return result
 
 
 def ipv4(value: Any, *, field: str) -> str:
-    """Return a dotted IPv4 address with octets 0-255."""
-    result = value.strip() if isinstance(value, str) else ""
+    """Return a dotted IPv4 address with octets 0-255, without leading zeros."""
+    result = value.strip() if isinstance(value, str) and len(value) < 64 else ""
     match = _IPV4.fullmatch(result)
     if match is None or any(int(octet) > 255 for octet in match.groups()):
-        raise _fail(field, "dotted IPv4", f"{field} must be a dotted IPv4 address")
+        raise _fail(field, "dotted IPv4", "invalid_ipv4")
+    return ".".join(str(int(octet)) for octet in match.groups())
+
+
+def lan_ipv4(value: Any, *, field: str) -> str:
+    """Return a private unicast IPv4 address (the LAN host rule of hosts.py)."""
+    result = ipv4(value, field=field)
+    try:
+        validate_lan_host(result)
+    except V2CValidationError:
+        raise _fail(
+            field,
+            "private unicast IPv4",
+            "ip_not_private",
+        ) from None
     return result
 
 
 def ws_url(value: Any, *, field: str) -> str:
-    """Return a ws:// or wss:// URL with a host, optional port and path."""
+    """Return a ws:// or wss:// URL with a host, optional port and path (bounded length)."""
+    constraint = f"ws:// or wss:// URL of at most {OCPP_URL_MAX} characters"
+    if isinstance(value, str) and len(value) > OCPP_URL_MAX:
+        raise _fail(field, constraint, "text_length", min="1", max=str(OCPP_URL_MAX))
     result = value.strip() if isinstance(value, str) else ""
+    if has_control(result):
+        raise _fail(field, constraint, "text_control")
     match = _WS_URL.fullmatch(result)
     port = match.group("port") if match else None
     if match is None or (port is not None and not 1 <= int(port) <= 65535):
-        raise _fail(field, "ws:// or wss:// URL", f"{field} must be a ws:// or wss:// URL")
+        raise _fail(field, constraint, "invalid_url")
     return result
 
 
@@ -123,38 +242,99 @@ def iso_timestamp(value: Any, *, field: str) -> str:
     try:
         datetime.fromisoformat(result)
     except ValueError:
-        raise _fail(field, "ISO-8601 timestamp", f"{field} must be an ISO-8601 timestamp") from None
+        raise _fail(
+            field,
+            "ISO-8601 timestamp",
+            "invalid_timestamp",
+        ) from None
     return result
 
 
-def json_object(value: Any, *, field: str) -> dict[str, Any]:
-    """Return a JSON-serialisable object."""
+def _json_depth_exceeded(source: str) -> bool:
+    """Tell whether JSON text nests deeper than JSON_DEPTH_MAX (scanned, not parsed)."""
+    depth, in_string, escaped = 0, False, False
+    for char in source:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > JSON_DEPTH_MAX:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _is_json(value: Any, depth: int) -> bool:
+    """Tell whether a decoded value is plain JSON no deeper than JSON_DEPTH_MAX."""
+    if depth > JSON_DEPTH_MAX:
+        return False
+    if isinstance(value, Mapping):
+        return all(isinstance(k, str) and _is_json(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_is_json(item, depth + 1) for item in value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, str | int)
+
+
+def json_object(value: Any, *, field: str, from_text: bool = False) -> dict[str, Any]:
+    """Return a JSON object of at most JSON_TEXT_MAX characters and JSON_DEPTH_MAX levels."""
+    constraint = f"JSON object, at most {JSON_TEXT_MAX} characters and {JSON_DEPTH_MAX} levels"
+
+    def fail(reason: str, **placeholders: str) -> V2CValidationError:
+        return _fail(field, constraint, reason, **placeholders)
+
+    if from_text and isinstance(value, str):
+        if len(value) > JSON_TEXT_MAX:
+            raise fail("object_too_large", max=str(JSON_TEXT_MAX))
+        if _json_depth_exceeded(value):
+            raise fail("object_too_deep", max=str(JSON_DEPTH_MAX))
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise fail("invalid_object") from None
     if not isinstance(value, Mapping):
-        raise _fail(field, "JSON object", f"{field} must be a JSON object")
-    result = dict(value)
-    try:
-        json.dumps(result, allow_nan=False)
-    except (TypeError, ValueError, RecursionError):
-        raise _fail(field, "JSON object", f"{field} must be JSON-serialisable") from None
-    return result
+        raise fail("invalid_object")
+    if not _is_json(value, 1):  # depth first: the recursion is bounded by JSON_DEPTH_MAX
+        raise fail("invalid_object")
+    if len(json.dumps(value, allow_nan=False)) > JSON_TEXT_MAX:
+        raise fail("object_too_large", max=str(JSON_TEXT_MAX))
+    return dict(value)
 
 
-def day(value: Any, *, field: str) -> date | None:
-    """Return a date (a datetime is reduced to its date), None passes through."""
+def day(value: Any, *, field: str, from_text: bool = False) -> date | None:
+    """Return a date (a datetime is reduced to its date); None passes through.
+
+    With `from_text`, "YYYY-MM-DD" (years 1900-2099) is accepted too.
+    """
     if value is None:
         return None
     if isinstance(value, datetime):
         return value.date()
-    if not isinstance(value, date):
-        raise _fail(field, "date", f"{field} must be a date")
-    return value
+    if isinstance(value, date):
+        return value
+    if from_text and isinstance(value, str) and _DAY.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _fail(field, "date", "invalid_date")
 
 
 def date_range(start: Any, end: Any, *, prefix: str) -> dict[str, str]:
     """Return the statistics date query parameters (YYYY-MM-DD), checking start <= end."""
     first, last = day(start, field="date_start"), day(end, field="date_end")
     if first is not None and last is not None and first > last:
-        raise _fail("date_end", "date_end >= date_start", "date_end is before date_start")
+        raise _fail(
+            "date_end",
+            "date_end >= date_start",
+            "date_range_reversed",
+            date_start=first.isoformat(),
+            date_end=last.isoformat(),
+        )
     params: dict[str, str] = {}
     if first is not None:
         params[f"{prefix}Start"] = first.isoformat()

@@ -352,8 +352,10 @@ class V2CCloudClient:
         await self._set("/device/ocpp_addr", device_id, checked, selector="id")
 
     async def set_inverter_ip(self, device_id: str, ip: str) -> None:
-        """Set the IPv4 address of the linked solar inverter."""
-        await self._set("/device/inverter_ip", device_id, check.ipv4(ip, field="ip"), selector="id")
+        """Set the private IPv4 address of the linked solar inverter."""
+        await self._set(
+            "/device/inverter_ip", device_id, check.lan_ipv4(ip, field="ip"), selector="id"
+        )
 
     async def set_wifi(self, device_id: str, ssid: str, password: str) -> None:
         """Set the Wi-Fi credentials (the vendor puts the password in the query string)."""

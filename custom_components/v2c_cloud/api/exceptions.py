@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class V2CError(Exception):
     """Base class for every error raised by this package."""
@@ -35,8 +37,18 @@ class V2CResponseError(V2CError):
 class V2CValidationError(V2CError, ValueError):
     """An argument is out of range; raised before any request is sent."""
 
-    def __init__(self, message: str = "", *, field: str = "", constraint: str = "") -> None:
-        """Store which argument was rejected and a human hint of what is allowed."""
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        field: str = "",
+        constraint: str = "",
+        reason: str = "invalid_field",
+        placeholders: Mapping[str, str] | None = None,
+    ) -> None:
+        """Store the rejected argument, a hint of what is allowed and the translation key."""
         super().__init__(message)
         self.field = field
         self.constraint = constraint
+        self.reason = reason
+        self.placeholders = dict(placeholders or {})
