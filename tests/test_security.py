@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_device,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+import voluptuous as vol
 
 from custom_components.v2c_cloud import charger as charger_module
 from custom_components.v2c_cloud.api import V2CLocalClient
@@ -276,7 +277,7 @@ async def test_service_out_of_range_sends_nothing(
 ) -> None:
     """An out-of-range installation voltage is refused before anything is sent."""
     since = len(simulator.requests)
-    with pytest.raises(ServiceValidationError):
+    with pytest.raises(vol.Invalid):
         await call(hass, "set_installation_voltage", {"voltage": voltage})
     assert simulator.requests[since:] == []
     assert simulator.chargers[LAN_ID].voltage_installation == 230

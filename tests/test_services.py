@@ -6,7 +6,7 @@ import json
 import logging
 from pathlib import Path
 import re
-from typing import Any
+from typing import Any, get_args
 
 from homeassistant.core import HomeAssistant, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
@@ -16,8 +16,10 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.v2c_cloud import services, services_schema
+from custom_components.v2c_cloud.api import _validate as check
 from custom_components.v2c_cloud.const import DOMAIN
 from simulator import Simulator
 
@@ -140,14 +142,15 @@ def test_strings_match_english_translation_and_icons() -> None:
 
 
 def test_every_raised_translation_key_exists() -> None:
-    """Each exception key the actions can raise has a message with matching placeholders."""
+    """Each exception key the actions can raise has a message (api/ reasons included)."""
     exceptions = STRINGS["exceptions"]
     source = "".join(
         (COMPONENT / name).read_text() for name in ("services.py", "services_schema.py")
     )
-    keys = set(re.findall(r'(?:validation_error|FieldInvalid)\(\s*"(\w+)"', source))
-    keys |= {"missing_field", "unknown_field", "invalid_field"}
-    assert len(keys) > 20
+    keys = set(re.findall(r'(?:validation_error|invalid)\(\s*"(\w+)"', source))
+    keys |= set(get_args(check.Reason.__value__))
+    assert {"missing_field", "unknown_field", "invalid_field", "text_control"} <= keys
+    assert len(keys) > 30
     for key in keys:
         assert key in exceptions, key
 
@@ -155,17 +158,40 @@ def test_every_raised_translation_key_exists() -> None:
 # ---- targets ----------------------------------------------------------------------------------
 
 
+# Refusals that depend on state: ServiceValidationError from the handler. Every other key is a
+# shape or range refusal: a translated vol.Invalid from the schema (HTTP 400 over REST).
+STATE_KEYS = {
+    "unknown_device",
+    "not_v2c_device",
+    "entry_not_loaded",
+    "charger_not_found",
+    "no_entry_loaded",
+    "config_entry_not_loaded",
+    "unknown_entry",
+}
+
+
+def english(key: str, placeholders: dict[str, str]) -> str:
+    """Return the English message of a key, as Home Assistant renders it."""
+    return str(STRINGS["exceptions"][key]["message"]).rstrip(".").format(**placeholders)
+
+
 async def _raises(
     hass: HomeAssistant, service: str, data: dict[str, Any], key: str, *, chargers: Any = None
-) -> ServiceValidationError:
-    """Call an action that must be rejected with a translated validation error."""
-    with pytest.raises(ServiceValidationError) as err:
+) -> Any:
+    """Call an action that must be refused with a translated error of the right kind."""
+    if key in STATE_KEYS:
+        with pytest.raises(ServiceValidationError) as state_err:
+            await call(hass, service, data, chargers=chargers)
+        assert state_err.value.translation_domain == DOMAIN
+        assert state_err.value.translation_key == key
+        assert "{" not in str(state_err.value)
+        return state_err.value
+    with pytest.raises(vol.Invalid) as err:
         await call(hass, service, data, chargers=chargers)
-    assert err.value.translation_domain == DOMAIN
+    assert isinstance(err.value, services_schema.V2CInvalid)
     assert err.value.translation_key == key
-    message = str(err.value)
-    assert message != key
-    assert "{" not in message
+    assert str(err.value) == english(key, err.value.placeholders)
     return err.value
 
 
@@ -281,7 +307,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("set_wifi_credentials", {"ssid": "é" * 17, "password": "secret123"}, "ssid_too_long"),
     ("set_wifi_credentials", {"ssid": "Home", "password": "short12"}, "text_length"),
     ("set_wifi_credentials", {"ssid": "Home", "password": "p" * 64}, "text_length"),
-    ("set_wifi_credentials", {"ssid": "Home", "password": "bad\npassword"}, "text_length"),
+    ("set_wifi_credentials", {"ssid": "Home", "password": "bad\npassword"}, "text_control"),
     ("set_wifi_credentials", {"ssid": "Home"}, "missing_field"),
     (
         "program_timer",
@@ -293,7 +319,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
         {"timer_id": 0, "start_time": "24:00", "end_time": "06:00"},
         "invalid_time",
     ),
-    ("program_timer", {"timer_id": 0, "start_time": "7:00", "end_time": "06:00"}, "invalid_time"),
+    ("program_timer", {"timer_id": 0, "start_time": "7:0", "end_time": "06:00"}, "invalid_time"),
     (
         "program_timer",
         {"timer_id": 0, "start_time": "07:00", "end_time": "06:60"},
@@ -338,7 +364,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("register_rfid", {"tag": TOO_LONG}, "text_length"),
     ("add_rfid_card", {"tag": "Card"}, "missing_field"),
     ("add_rfid_card", {"code": TOO_LONG, "tag": "Card"}, "text_length"),
-    ("update_rfid_tag", {"code": "aa23b601", "tag": "bad\x00tag"}, "text_length"),
+    ("update_rfid_tag", {"code": "aa23b601", "tag": "bad\x00tag"}, "text_control"),
     ("delete_rfid", {"code": ""}, "text_length"),
     (
         "create_power_profile",
@@ -348,7 +374,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     (
         "create_power_profile",
         {"name": "Night", "updated_at": "2023-10-27T10:00:00." + "1" * 50, "profile": {}},
-        "invalid_timestamp",
+        "text_length",
     ),
     (
         "create_power_profile",
@@ -370,7 +396,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
         {"name": "Night", "updated_at": "2023-10-27T10:00:00Z", "profile": {"x": float("inf")}},
         "invalid_object",
     ),
-    ("delete_power_profile", {"name": "Night", "updated_at": 12}, "invalid_timestamp"),
+    ("delete_power_profile", {"name": "Night", "updated_at": 12}, "text_length"),
     ("get_power_profile", {"timestamp": "soon"}, "invalid_timestamp"),
     ("get_device_statistics", {"date_start": "2025-13-01"}, "invalid_date"),
     ("get_device_statistics", {"date_start": "25-01-01"}, "invalid_date"),
@@ -398,7 +424,7 @@ async def test_invalid_input_is_rejected_before_sending(
     data: dict[str, Any],
     key: str,
 ) -> None:
-    """Bad input raises a translated ServiceValidationError; nothing reaches LAN or cloud."""
+    """Bad input raises a translated vol.Invalid; nothing reaches LAN or cloud."""
     since = len(simulator.requests)
     with caplog.at_level(logging.WARNING, logger="custom_components.v2c_cloud"):
         await _raises(hass, service, data, key, chargers=(LAN_ID, CLOUD_ID))
@@ -484,12 +510,12 @@ def test_normalisation_of_timer_profile_and_dates() -> None:
 
 
 def test_translate_generic_voluptuous_errors() -> None:
-    """Errors not raised by our validators still become translated validation errors."""
-    schema = services_schema.V2CServiceSchema({"a": int})
-    with pytest.raises(ServiceValidationError) as err:
+    """Errors not raised by our validators still become translated refusals naming the field."""
+    schema = services_schema.V2CServiceSchema({vol.Required("a"): int})
+    with pytest.raises(services_schema.V2CInvalid) as err:
         schema({"a": "x"})
     assert err.value.translation_key == "invalid_field"
-    assert err.value.translation_placeholders == {"field": "a"}
+    assert err.value.placeholders == {"field": "a"}
 
 
 async def test_charger_ids_resolve_once_per_device(

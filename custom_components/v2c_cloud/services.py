@@ -15,67 +15,15 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
+from . import services_schema as sch
 from .api import PowerProfile, RfidCard, StatisticsRecord, V2CCloudClient, WifiNetwork
 from .charger import CloudSetter, Command, V2CCharger, async_cloud_call, bind_value
 from .const import CLOUD_CONFIRM_DELAY, DOMAIN, HOLD_SLOW
 from .runtime import V2CCloudConfigEntry
-from .services_schema import (
-    AMPS_SCHEMA,
-    ATTR_ACTIVE,
-    ATTR_AMPS,
-    ATTR_CODE,
-    ATTR_CONFIG_ENTRY_ID,
-    ATTR_DATE_END,
-    ATTR_DATE_START,
-    ATTR_DEVICE_ID,
-    ATTR_ENABLED,
-    ATTR_END_TIME,
-    ATTR_IP_ADDRESS,
-    ATTR_KWH,
-    ATTR_LOCKED,
-    ATTR_MINUTES,
-    ATTR_MODE,
-    ATTR_NAME,
-    ATTR_OCPP_ID,
-    ATTR_OCPP_URL,
-    ATTR_PASSWORD,
-    ATTR_PROFILE,
-    ATTR_SSID,
-    ATTR_START_TIME,
-    ATTR_TAG,
-    ATTR_TIMER_ID,
-    ATTR_TIMESTAMP,
-    ATTR_UPDATED_AT,
-    ATTR_VOLTAGE,
-    ATTR_WATTS,
-    ATTR_WEEKDAYS,
-    CODE_SCHEMA,
-    CODE_TAG_SCHEMA,
-    DELETE_PROFILE_SCHEMA,
-    DEVICE_STATISTICS_SCHEMA,
-    ENABLED_SCHEMA,
-    FV_MODE_SCHEMA,
-    GET_PROFILE_SCHEMA,
-    GLOBAL_STATISTICS_SCHEMA,
-    INVERTER_IP_SCHEMA,
-    KWH_SCHEMA,
-    LOCKED_SCHEMA,
-    MINUTES_SCHEMA,
-    NO_FIELDS,
-    OCPP_ID_SCHEMA,
-    OCPP_URL_SCHEMA,
-    PROGRAM_TIMER_SCHEMA,
-    SAVE_PROFILE_SCHEMA,
-    SET_WIFI_SCHEMA,
-    TAG_SCHEMA,
-    VOLTAGE_SCHEMA,
-    WATTS_SCHEMA,
-    V2CServiceSchema,
-    validation_error,
-)
+from .services_schema import V2CServiceSchema, clip
 
 type Data = Mapping[str, Any]
 type Result = dict[str, Any]
@@ -124,7 +72,7 @@ def setting(
 
 def cloud(
     call: CloudCommand,
-    schema: V2CServiceSchema = NO_FIELDS,
+    schema: V2CServiceSchema = sch.NO_FIELDS,
     *,
     confirm: float | None = CLOUD_CONFIRM_DELAY,
     rfid: bool = False,
@@ -152,7 +100,7 @@ def query[T](
     present: Callable[[T, Data], Result],
     *,
     event: str,
-    schema: V2CServiceSchema = NO_FIELDS,
+    schema: V2CServiceSchema = sch.NO_FIELDS,
 ) -> V2CChargerService:
     """Describe a cloud read whose result is returned and fired as an event."""
 
@@ -204,8 +152,8 @@ def _session(record: StatisticsRecord) -> Result:
 def _date_range(data: Data) -> Result:
     """Return the requested date filter as ISO dates (None when open)."""
     return {
-        ATTR_DATE_START: _iso(data.get(ATTR_DATE_START)),
-        ATTR_DATE_END: _iso(data.get(ATTR_DATE_END)),
+        sch.ATTR_DATE_START: _iso(data.get(sch.ATTR_DATE_START)),
+        sch.ATTR_DATE_END: _iso(data.get(sch.ATTR_DATE_END)),
     }
 
 
@@ -214,115 +162,133 @@ def _date_range(data: Data) -> Result:
 CHARGER_SERVICES: Final[dict[str, V2CChargerService]] = {
     # Commands with a LAN equivalent: the entities' router.
     "start_charge": routed(
-        lambda _: Command(lan=("Paused", 0), cloud=lambda c, d: c.start_charge(d)), NO_FIELDS
+        lambda _: Command(lan=("Paused", 0), cloud=lambda c, d: c.start_charge(d)), sch.NO_FIELDS
     ),
     "pause_charge": routed(
-        lambda _: Command(lan=("Paused", 1), cloud=lambda c, d: c.pause_charge(d)), NO_FIELDS
+        lambda _: Command(lan=("Paused", 1), cloud=lambda c, d: c.pause_charge(d)), sch.NO_FIELDS
     ),
     "set_charge_intensity": setting(
-        "Intensity", ATTR_AMPS, lambda c, d, v: c.set_intensity(d, v), AMPS_SCHEMA
+        "Intensity", sch.ATTR_AMPS, lambda c, d, v: c.set_intensity(d, v), sch.AMPS_SCHEMA
     ),
     "set_max_car_intensity": setting(
-        "MaxIntensity", ATTR_AMPS, lambda c, d, v: c.set_max_car_intensity(d, v), AMPS_SCHEMA
+        "MaxIntensity",
+        sch.ATTR_AMPS,
+        lambda c, d, v: c.set_max_car_intensity(d, v),
+        sch.AMPS_SCHEMA,
     ),
     "set_min_car_intensity": setting(
-        "MinIntensity", ATTR_AMPS, lambda c, d, v: c.set_min_car_intensity(d, v), AMPS_SCHEMA
+        "MinIntensity",
+        sch.ATTR_AMPS,
+        lambda c, d, v: c.set_min_car_intensity(d, v),
+        sch.AMPS_SCHEMA,
     ),
     "set_locked": setting(
-        "Locked", ATTR_LOCKED, lambda c, d, v: c.set_locked(d, bool(v)), LOCKED_SCHEMA
+        "Locked", sch.ATTR_LOCKED, lambda c, d, v: c.set_locked(d, bool(v)), sch.LOCKED_SCHEMA
     ),
     "set_dynamic": setting(
-        "Dynamic", ATTR_ENABLED, lambda c, d, v: c.set_dynamic(d, bool(v)), ENABLED_SCHEMA
+        "Dynamic", sch.ATTR_ENABLED, lambda c, d, v: c.set_dynamic(d, bool(v)), sch.ENABLED_SCHEMA
     ),
     "set_installation_voltage": routed(
-        lambda data: Command(lan=("VoltageInstallation", round(data[ATTR_VOLTAGE]))),
-        VOLTAGE_SCHEMA,
+        lambda data: Command(lan=("VoltageInstallation", round(data[sch.ATTR_VOLTAGE]))),
+        sch.VOLTAGE_SCHEMA,
     ),
     # Cloud-only commands.
-    "set_fv_mode": cloud(lambda c, d, data: c.set_fv_mode(d, data[ATTR_MODE]), FV_MODE_SCHEMA),
-    "set_max_power": cloud(lambda c, d, data: c.set_max_power(d, data[ATTR_WATTS]), WATTS_SCHEMA),
+    "set_fv_mode": cloud(
+        lambda c, d, data: c.set_fv_mode(d, data[sch.ATTR_MODE]), sch.FV_MODE_SCHEMA
+    ),
+    "set_max_power": cloud(
+        lambda c, d, data: c.set_max_power(d, data[sch.ATTR_WATTS]), sch.WATTS_SCHEMA
+    ),
     "set_denka_max_power": cloud(
-        lambda c, d, data: c.set_denka_max_power(d, data[ATTR_WATTS]), WATTS_SCHEMA
+        lambda c, d, data: c.set_denka_max_power(d, data[sch.ATTR_WATTS]), sch.WATTS_SCHEMA
     ),
     "set_charge_stop_energy": cloud(
-        lambda c, d, data: c.set_charge_stop_energy(d, data[ATTR_KWH]), KWH_SCHEMA
+        lambda c, d, data: c.set_charge_stop_energy(d, data[sch.ATTR_KWH]), sch.KWH_SCHEMA
     ),
     "set_charge_stop_minutes": cloud(
-        lambda c, d, data: c.set_charge_stop_minutes(d, data[ATTR_MINUTES]), MINUTES_SCHEMA
+        lambda c, d, data: c.set_charge_stop_minutes(d, data[sch.ATTR_MINUTES]), sch.MINUTES_SCHEMA
     ),
     "start_charge_for_energy": cloud(
-        lambda c, d, data: c.start_charge_for_energy(d, data[ATTR_KWH]), KWH_SCHEMA
+        lambda c, d, data: c.start_charge_for_energy(d, data[sch.ATTR_KWH]), sch.KWH_SCHEMA
     ),
     "start_charge_for_minutes": cloud(
-        lambda c, d, data: c.start_charge_for_minutes(d, data[ATTR_MINUTES]), MINUTES_SCHEMA
+        lambda c, d, data: c.start_charge_for_minutes(d, data[sch.ATTR_MINUTES]), sch.MINUTES_SCHEMA
     ),
     "set_wifi_credentials": cloud(
-        lambda c, d, data: c.set_wifi(d, data[ATTR_SSID], data[ATTR_PASSWORD]), SET_WIFI_SCHEMA
+        lambda c, d, data: c.set_wifi(d, data[sch.ATTR_SSID], data[sch.ATTR_PASSWORD]),
+        sch.SET_WIFI_SCHEMA,
     ),
     "program_timer": cloud(
         lambda c, d, data: c.set_timer(
             d,
-            data[ATTR_TIMER_ID],
-            data[ATTR_START_TIME],
-            data[ATTR_END_TIME],
-            data[ATTR_ACTIVE],
-            data.get(ATTR_WEEKDAYS),
+            data[sch.ATTR_TIMER_ID],
+            data[sch.ATTR_START_TIME],
+            data[sch.ATTR_END_TIME],
+            data[sch.ATTR_ACTIVE],
+            data.get(sch.ATTR_WEEKDAYS),
         ),
-        PROGRAM_TIMER_SCHEMA,
+        sch.PROGRAM_TIMER_SCHEMA,
     ),
     # The cloud applies OCPP changes slowly (PROTOCOL.md §8.3): confirm after the long hold.
     "set_ocpp_enabled": cloud(
-        lambda c, d, data: c.set_ocpp_enabled(d, data[ATTR_ENABLED]),
-        ENABLED_SCHEMA,
+        lambda c, d, data: c.set_ocpp_enabled(d, data[sch.ATTR_ENABLED]),
+        sch.ENABLED_SCHEMA,
         confirm=HOLD_SLOW.total_seconds(),
     ),
-    "set_ocpp_id": cloud(lambda c, d, data: c.set_ocpp_id(d, data[ATTR_OCPP_ID]), OCPP_ID_SCHEMA),
+    "set_ocpp_id": cloud(
+        lambda c, d, data: c.set_ocpp_id(d, data[sch.ATTR_OCPP_ID]), sch.OCPP_ID_SCHEMA
+    ),
     "set_ocpp_address": cloud(
-        lambda c, d, data: c.set_ocpp_address(d, data[ATTR_OCPP_URL]), OCPP_URL_SCHEMA
+        lambda c, d, data: c.set_ocpp_address(d, data[sch.ATTR_OCPP_URL]), sch.OCPP_URL_SCHEMA
     ),
     "set_inverter_ip": cloud(
-        lambda c, d, data: c.set_inverter_ip(d, data[ATTR_IP_ADDRESS]), INVERTER_IP_SCHEMA
+        lambda c, d, data: c.set_inverter_ip(d, data[sch.ATTR_IP_ADDRESS]), sch.INVERTER_IP_SCHEMA
     ),
     "trigger_update": cloud(lambda c, d, _: c.update_firmware(d)),
     # Cards and profiles are not in the shadow, so re-reading it would only spend quota.
     "register_rfid": cloud(
-        lambda c, d, data: c.register_rfid(d, data[ATTR_TAG]), TAG_SCHEMA, confirm=None, rfid=True
+        lambda c, d, data: c.register_rfid(d, data[sch.ATTR_TAG]),
+        sch.TAG_SCHEMA,
+        confirm=None,
+        rfid=True,
     ),
     "add_rfid_card": cloud(
-        lambda c, d, data: c.add_rfid_card(d, data[ATTR_CODE], data[ATTR_TAG]),
-        CODE_TAG_SCHEMA,
+        lambda c, d, data: c.add_rfid_card(d, data[sch.ATTR_CODE], data[sch.ATTR_TAG]),
+        sch.CODE_TAG_SCHEMA,
         confirm=None,
         rfid=True,
     ),
     "update_rfid_tag": cloud(
-        lambda c, d, data: c.rename_rfid_card(d, data[ATTR_CODE], data[ATTR_TAG]),
-        CODE_TAG_SCHEMA,
+        lambda c, d, data: c.rename_rfid_card(d, data[sch.ATTR_CODE], data[sch.ATTR_TAG]),
+        sch.CODE_TAG_SCHEMA,
         confirm=None,
         rfid=True,
     ),
     "delete_rfid": cloud(
-        lambda c, d, data: c.delete_rfid_card(d, data[ATTR_CODE]),
-        CODE_SCHEMA,
+        lambda c, d, data: c.delete_rfid_card(d, data[sch.ATTR_CODE]),
+        sch.CODE_SCHEMA,
         confirm=None,
         rfid=True,
     ),
     "create_power_profile": cloud(
         lambda c, d, data: c.create_power_profile(
-            d, data[ATTR_NAME], data[ATTR_UPDATED_AT], data[ATTR_PROFILE]
+            d, data[sch.ATTR_NAME], data[sch.ATTR_UPDATED_AT], data[sch.ATTR_PROFILE]
         ),
-        SAVE_PROFILE_SCHEMA,
+        sch.SAVE_PROFILE_SCHEMA,
         confirm=None,
     ),
     "update_power_profile": cloud(
         lambda c, d, data: c.update_power_profile(
-            d, data[ATTR_NAME], data[ATTR_UPDATED_AT], data[ATTR_PROFILE]
+            d, data[sch.ATTR_NAME], data[sch.ATTR_UPDATED_AT], data[sch.ATTR_PROFILE]
         ),
-        SAVE_PROFILE_SCHEMA,
+        sch.SAVE_PROFILE_SCHEMA,
         confirm=None,
     ),
     "delete_power_profile": cloud(
-        lambda c, d, data: c.delete_power_profile(d, data[ATTR_NAME], data[ATTR_UPDATED_AT]),
-        DELETE_PROFILE_SCHEMA,
+        lambda c, d, data: c.delete_power_profile(
+            d, data[sch.ATTR_NAME], data[sch.ATTR_UPDATED_AT]
+        ),
+        sch.DELETE_PROFILE_SCHEMA,
         confirm=None,
     ),
     # Queries: response data and an event.
@@ -342,10 +308,10 @@ CHARGER_SERVICES: Final[dict[str, V2CChargerService]] = {
         event=EVENT_CONNECTED_STATUS,
     ),
     "get_power_profile": query(
-        lambda c, d, data: c.power_profile(d, data[ATTR_TIMESTAMP]),
-        lambda profile, data: {"timestamp": data[ATTR_TIMESTAMP], "profile": _profile(profile)},
+        lambda c, d, data: c.power_profile(d, data[sch.ATTR_TIMESTAMP]),
+        lambda profile, data: {"timestamp": data[sch.ATTR_TIMESTAMP], "profile": _profile(profile)},
         event=EVENT_POWER_PROFILES,
-        schema=GET_PROFILE_SCHEMA,
+        schema=sch.GET_PROFILE_SCHEMA,
     ),
     "list_power_profiles": query(
         lambda c, d, _: c.power_profiles(d),
@@ -354,19 +320,28 @@ CHARGER_SERVICES: Final[dict[str, V2CChargerService]] = {
     ),
     "get_device_statistics": query(
         lambda c, d, data: c.device_statistics(
-            d, data.get(ATTR_DATE_START), data.get(ATTR_DATE_END)
+            d, data.get(sch.ATTR_DATE_START), data.get(sch.ATTR_DATE_END)
         ),
         lambda records, data: {
             **_date_range(data),
             "statistics": [_session(record) for record in records],
         },
         event=EVENT_DEVICE_STATISTICS,
-        schema=DEVICE_STATISTICS_SCHEMA,
+        schema=sch.DEVICE_STATISTICS_SCHEMA,
     ),
 }
 
 
 # ---- targets ----------------------------------------------------------------------------------
+
+
+def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
+    """Return a translated refusal that depends on state (targets, entries), not on shape."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={name: clip(value) for name, value in placeholders.items()},
+    )
 
 
 @callback
@@ -383,28 +358,23 @@ def async_resolve_chargers(
         charger_id = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
         if charger_id is None:
             raise validation_error("not_v2c_device", device=label)
-        entries = [
-            entry
-            for entry_id in device.config_entries
-            if (entry := hass.config_entries.async_get_entry(entry_id)) is not None
-            and entry.domain == DOMAIN
-        ]
-        loaded = [
-            cast("V2CCloudConfigEntry", entry)
-            for entry in entries
-            if entry.state is ConfigEntryState.LOADED
-        ]
-        if not loaded:
-            raise validation_error("entry_not_loaded", device=label)
-        charger = next(
+        # The entry owning the device, found from the entry side (the same API on every
+        # supported HA version; DeviceEntry.config_entries is deprecated in 2026.11).
+        entry = next(
             (
-                entry.runtime_data.chargers[charger_id]
-                for entry in loaded
-                if charger_id in entry.runtime_data.chargers
+                entry
+                for entry in hass.config_entries.async_entries(DOMAIN)
+                if any(
+                    owned.id == device.id
+                    for owned in dr.async_entries_for_config_entry(registry, entry.entry_id)
+                )
             ),
             None,
         )
-        if charger is None:
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            raise validation_error("entry_not_loaded", device=label)
+        chargers = cast("V2CCloudConfigEntry", entry).runtime_data.chargers
+        if (charger := chargers.get(charger_id)) is None:
             raise validation_error("charger_not_found", device=label)
         targets.append((device_id, charger))
     return targets
@@ -440,7 +410,7 @@ def _charger_handler(
 
     async def handle(call: ServiceCall) -> ServiceResponse:
         """Run the action per charger; fire events and collect results keyed by charger id."""
-        targets = async_resolve_chargers(call.hass, call.data[ATTR_DEVICE_ID])
+        targets = async_resolve_chargers(call.hass, call.data[sch.ATTR_DEVICE_ID])
         results: Result = {}
         errors: list[HomeAssistantError] = []
         # Every charger is tried even after a failure; the first failure is raised at the end.
@@ -452,7 +422,7 @@ def _charger_handler(
                 continue
             if result is None or service.event is None:
                 continue
-            payload = {ATTR_DEVICE_ID: device_id, "charger_id": charger.device_id, **result}
+            payload = {sch.ATTR_DEVICE_ID: device_id, "charger_id": charger.device_id, **result}
             call.hass.bus.async_fire(f"{DOMAIN}_{service.event}", payload)
             results[charger.device_id] = dict(payload)
         if errors:
@@ -464,15 +434,15 @@ def _charger_handler(
 
 async def _async_global_statistics(call: ServiceCall) -> ServiceResponse:
     """Fetch account-wide statistics, fire them as an event and return them."""
-    entry = async_resolve_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
-    start, end = call.data.get(ATTR_DATE_START), call.data.get(ATTR_DATE_END)
+    entry = async_resolve_entry(call.hass, call.data.get(sch.ATTR_CONFIG_ENTRY_ID))
+    start, end = call.data.get(sch.ATTR_DATE_START), call.data.get(sch.ATTR_DATE_END)
     if (cloud := entry.runtime_data.cloud) is None:
         raise validation_error("entry_without_cloud", entry=entry.title)
     statistics = await async_cloud_call(
         cloud, entry, lambda client: client.global_statistics(start, end)
     )
     payload: Result = {
-        ATTR_CONFIG_ENTRY_ID: entry.entry_id,
+        sch.ATTR_CONFIG_ENTRY_ID: entry.entry_id,
         **_date_range(call.data),
         "statistics": statistics,
     }
@@ -497,6 +467,6 @@ def async_setup_services(hass: HomeAssistant) -> None:
         DOMAIN,
         SERVICE_GET_GLOBAL_STATISTICS,
         _async_global_statistics,
-        schema=GLOBAL_STATISTICS_SCHEMA,
+        schema=sch.GLOBAL_STATISTICS_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )

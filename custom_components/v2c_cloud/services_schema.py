@@ -1,29 +1,35 @@
-"""Field validators and schemas of the V2C Cloud actions; every rejection is translated."""
+"""Schemas of the V2C Cloud actions: api/_validate adapted to voluptuous and translations.
+
+Shape and range checks fail inside the schema with `V2CInvalid`, a `vol.Invalid`: Home Assistant
+answers it with HTTP 400 over REST and `invalid_format` over WebSocket, without a traceback, on
+every supported version. Its message is the integration's translated text (English, as HA renders
+exceptions) and it carries the translation key and placeholders as `translation_key` and
+`placeholders`, the names of probatio's structured errors (HA 2026.11), as read-only properties
+so the same class works on voluptuous and on probatio.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-import ipaddress
-import json
-import math
-import re
+from datetime import datetime
 from typing import Any, Final
 
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.translation import async_get_exception_message
 import voluptuous as vol
 
+from .api import V2CValidationError, _validate as check
 from .api.const import (
     ENERGY_MAX_KWH,
     FV_MODE_MAX,
     INTENSITY_MAX,
     INTENSITY_MIN,
     LAN_WRITE_RANGES,
+    OCPP_ID_MAX,
     POWER_MAX_W,
     POWER_MIN_W,
+    PROFILE_NAME_MAX,
     RFID_TEXT_MAX,
-    SSID_MAX_BYTES,
     TIMER_ID_MAX,
     WIFI_PASSWORD_MAX,
     WIFI_PASSWORD_MIN,
@@ -59,265 +65,161 @@ ATTR_VOLTAGE: Final = "voltage"
 ATTR_WATTS: Final = "watts"
 ATTR_WEEKDAYS: Final = "weekdays"
 
-# Limits of PROTOCOL.md §7, taken from the API client (api/const.py) so both check the same
-# values; here they are checked before anything is sent, with translated messages.
-AMPS_MIN: Final = INTENSITY_MIN
-AMPS_MAX: Final = INTENSITY_MAX
-WATTS_MIN: Final = POWER_MIN_W
-WATTS_MAX: Final = POWER_MAX_W
 VOLTAGE_MIN, VOLTAGE_MAX = LAN_WRITE_RANGES["VoltageInstallation"]
-KWH_MAX: Final = int(ENERGY_MAX_KWH)
 # The protocol bounds minutes only from below; a week is far beyond any charging session.
 MINUTES_MAX: Final = 10080
-TEXT_MAX: Final = RFID_TEXT_MAX
-SSID_MAX: Final = SSID_MAX_BYTES
-PASSWORD_MIN: Final = WIFI_PASSWORD_MIN
-PASSWORD_MAX: Final = WIFI_PASSWORD_MAX
-
-_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?::[0-5][0-9])?", re.ASCII)
-_WEEKDAYS = re.compile(r"[1-7]{1,7}", re.ASCII)
-_DAY = re.compile(r"(?:19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}", re.ASCII)
-# Same shape as the API client accepts: host (or [IPv6]), optional port, optional path.
-_WS_URL = re.compile(
-    r"wss?://(?:\[[0-9a-f:.]+\]|[a-z0-9._~-]+)(?::(?P<port>[0-9]{1,5}))?(?:/\S*)?",
-    re.ASCII | re.IGNORECASE,
-)
+# Longest text echoed in an error message or log (a 10 kB device id or key is cut).
+ECHO_MAX: Final = 64
 
 type Validator = Callable[[Any], Any]
 
 
-class FieldInvalid(vol.Invalid):
-    """A rejected field value, carrying the translation of the reason."""
+def clip(value: object) -> str:
+    """Return a value as text fit to echo in a message: at most ECHO_MAX characters."""
+    text = str(value)
+    return text if len(text) <= ECHO_MAX else f"{text[: ECHO_MAX - 1]}…"
 
-    def __init__(self, key: str, **placeholders: str) -> None:
-        """Store the translation key and its placeholders (the field is added later)."""
-        super().__init__(key)
-        self.key = key
-        self.placeholders = placeholders
+
+class V2CInvalid(vol.Invalid):
+    """A refused action field, carrying the translation key and placeholders of the reason."""
+
+    def __init__(
+        self,
+        message: str,
+        key: str,
+        placeholders: Mapping[str, str],
+        path: list[Any] | None = None,
+    ) -> None:
+        """Store the reason; `path` is only set before the field is known."""
+        super().__init__(message, path)
+        self._v2c_key = key
+        self._v2c_placeholders = dict(placeholders)
+
+    @property
+    def translation_key(self) -> str:
+        """Return the key in the `exceptions` translations."""
+        return self._v2c_key
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """Return the values of the translated message."""
+        return self._v2c_placeholders
+
+
+def invalid(key: str, **placeholders: str) -> V2CInvalid:
+    """Return a refusal whose message is the translated text (English, as HA renders it)."""
+    try:
+        message = async_get_exception_message(DOMAIN, key, placeholders)
+    except HomeAssistantError:  # no running Home Assistant (plain schema use)
+        message = key
+    if message == key:
+        message = f"{placeholders.get('field', 'data')}: {key.replace('_', ' ')}"
+    return V2CInvalid(message, key, placeholders)
+
+
+def translate(err: vol.Invalid) -> V2CInvalid:
+    """Turn the first schema error into a translated refusal naming the field."""
+    field = clip(".".join(str(part) for part in err.path) or "data")
+    if isinstance(err, V2CInvalid):
+        return invalid(err.translation_key, **{**err.placeholders, "field": field})
+    if isinstance(err, vol.RequiredFieldInvalid):
+        return invalid("missing_field", field=field)
+    return invalid("invalid_field", field=field)
 
 
 class V2CServiceSchema(vol.Schema):
-    """A schema whose errors are translated ServiceValidationErrors instead of vol.Invalid."""
+    """An action schema: unknown fields, then each field, then the cross-field `check`."""
+
+    def __init__(
+        self,
+        fields: Mapping[vol.Marker, Validator],
+        check: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
+        """Build the schema of `fields`."""
+        super().__init__(dict(fields))
+        self.known = frozenset(str(marker) for marker in fields)
+        self.check = check
 
     def __call__(self, data: Any) -> Any:
-        """Validate, translating the first error."""
+        """Validate; every refusal is one translated V2CInvalid."""
+        unknown = (
+            [key for key in data if key not in self.known] if isinstance(data, Mapping) else []
+        )
+        if unknown:
+            raise invalid("unknown_field", field=clip(unknown[0]))
         try:
-            return super().__call__(data)  # type: ignore[no-untyped-call]
+            result = super().__call__(data)  # type: ignore[no-untyped-call]
+            return self.check(result) if self.check else result
         except vol.Invalid as err:
             first = err.errors[0] if isinstance(err, vol.MultipleInvalid) else err
-            raise translate_invalid(first) from err
+            raise translate(first) from None
 
 
-def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
-    """Return a translated validation error."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
-    )
+# ---- field validators: the api/ rules, adapted ------------------------------------------------
 
 
-def translate_invalid(err: vol.Invalid) -> ServiceValidationError:
-    """Turn a voluptuous error into a translated validation error naming the field."""
-    field = ".".join(str(part) for part in err.path) or "data"
-    if isinstance(err, FieldInvalid):
-        return validation_error(err.key, field=field, **err.placeholders)
-    if isinstance(err, vol.RequiredFieldInvalid):
-        return validation_error("missing_field", field=field)
-    if err.error_message == "extra keys not allowed":
-        return validation_error("unknown_field", field=field)
-    return validation_error("invalid_field", field=field)
+def adapt(rule: Callable[..., Any], **options: Any) -> Validator:
+    """Return a voluptuous validator running an api/_validate rule with `options`."""
 
-
-# ---- value validators -------------------------------------------------------------------------
-
-
-def _number(value: Any) -> float:
-    """Return a finite number from a number or a numeric string (templates render strings)."""
-    if isinstance(value, bool):
-        raise FieldInvalid("not_a_number")
-    if isinstance(value, str):
+    def validate(value: Any) -> Any:
+        """Run the rule; its refusal keeps its translation key and placeholders."""
         try:
-            value = float(value.strip())
-        except ValueError:
-            raise FieldInvalid("not_a_number") from None
-    if not isinstance(value, int | float) or not math.isfinite(value):
-        raise FieldInvalid("not_a_number")
-    return float(value)
+            return rule(value, field="value", **options)
+        except V2CValidationError as err:
+            raise V2CInvalid(str(err), err.reason, err.placeholders) from None
+
+    return validate
 
 
 def int_range(low: int, high: int) -> Validator:
-    """Return a validator of a whole number within [low, high]."""
-
-    def validate(value: Any) -> int:
-        """Check the whole number."""
-        number = _number(value)
-        if not number.is_integer():
-            raise FieldInvalid("not_an_integer")
-        if not low <= number <= high:
-            raise FieldInvalid("out_of_range", min=str(low), max=str(high))
-        return int(number)
-
-    return validate
+    """Return a validator of a whole number in [low, high] (numeric text accepted)."""
+    return adapt(check.integer, low=low, high=high, from_text=True)
 
 
 def float_range(low: float, high: float, *, above_low: bool = False) -> Validator:
-    """Return a validator of a number within [low, high] (or (low, high] when `above_low`)."""
-
-    def validate(value: Any) -> float:
-        """Check the number."""
-        number = _number(value)
-        if above_low and not low < number <= high:
-            raise FieldInvalid("above_range", min=f"{low:g}", max=f"{high:g}")
-        if not low <= number <= high:
-            raise FieldInvalid("out_of_range", min=f"{low:g}", max=f"{high:g}")
-        return number
-
-    return validate
-
-
-def flag(value: Any) -> bool:
-    """Return a boolean (true/false, on/off, 1/0, yes/no)."""
-    try:
-        return cv.boolean(value)
-    except vol.Invalid:
-        raise FieldInvalid("not_a_boolean") from None
-
-
-def _has_control(value: str) -> bool:
-    """Tell whether a string contains C0/C1 control characters."""
-    return any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value)
+    """Return a validator of a number in [low, high], or (low, high] when `above_low`."""
+    return adapt(check.number, low=low, high=high, above_low=above_low, from_text=True)
 
 
 def text(low: int, high: int, *, strip: bool = True) -> Validator:
-    """Return a validator of a string of low..high characters without control characters."""
-
-    def validate(value: Any) -> str:
-        """Check the text."""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = str(value)  # YAML turns an all-digit id or card code into a number
-        if not isinstance(value, str):
-            raise FieldInvalid("text_length", min=str(low), max=str(high))
-        result = value.strip() if strip else value
-        if not low <= len(result) <= high or _has_control(result):
-            raise FieldInvalid("text_length", min=str(low), max=str(high))
-        return result
-
-    return validate
-
-
-def ssid(value: Any) -> str:
-    """Return a Wi-Fi network name of 1-32 bytes (UTF-8), kept exactly as typed."""
-    result: str = text(1, SSID_MAX, strip=False)(value)
-    if len(result.encode()) > SSID_MAX:
-        raise FieldInvalid("ssid_too_long", max=str(SSID_MAX))
-    return result
-
-
-def time_of_day(value: Any) -> str:
-    """Return a 24 h time as HH:MM; the seconds of the UI time picker are dropped."""
-    match = _TIME.fullmatch(value.strip()) if isinstance(value, str) else None
-    if match is None:
-        raise FieldInvalid("invalid_time")
-    return f"{match.group(1)}:{match.group(2)}"
-
-
-def weekdays(value: Any) -> str:
-    """Return distinct weekday digits, 1 (Monday) to 7 (Sunday), from "135" or [1, 3, 5]."""
-    if isinstance(value, list):
-        value = "".join(str(item) for item in value)
-    elif isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    result = value.strip() if isinstance(value, str) else ""
-    if not _WEEKDAYS.fullmatch(result) or len(set(result)) != len(result):
-        raise FieldInvalid("invalid_weekdays")
-    return result
-
-
-def day(value: Any) -> date:
-    """Return a calendar date given as YYYY-MM-DD (years 1900-2099)."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and _DAY.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise FieldInvalid("invalid_date")
-
-
-def ipv4(value: Any) -> str:
-    """Return a dotted IPv4 address."""
-    try:
-        return str(ipaddress.IPv4Address(value.strip() if isinstance(value, str) else ""))
-    except ValueError:
-        raise FieldInvalid("invalid_ipv4") from None
-
-
-def ws_url(value: Any) -> str:
-    """Return a ws:// or wss:// URL with a host, an optional port and an optional path."""
-    result = value.strip() if isinstance(value, str) else ""
-    match = _WS_URL.fullmatch(result)
-    port = match.group("port") if match else None
-    if match is None or (port is not None and not 1 <= int(port) <= 65535):
-        raise FieldInvalid("invalid_url")
-    return result
+    """Return a validator of text without control characters (YAML numbers become text)."""
+    return adapt(check.text, low=low, high=high, strip=strip, from_number=True)
 
 
 def timestamp(value: Any) -> str:
     """Return an ISO-8601 timestamp unchanged: it is the profile's version key."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    result = value.strip() if isinstance(value, str) else ""
-    try:
-        datetime.fromisoformat(result)
-    except ValueError:
-        raise FieldInvalid("invalid_timestamp") from None
-    if len(result) > TEXT_MAX:
-        raise FieldInvalid("invalid_timestamp")
-    return result
-
-
-def json_object(value: Any) -> dict[str, Any]:
-    """Return a JSON object, given as a mapping or as JSON text."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise FieldInvalid("invalid_object") from None
-    if not isinstance(value, Mapping):
-        raise FieldInvalid("invalid_object")
-    result = dict(value)
-    try:
-        json.dumps(result, allow_nan=False)
-    except (TypeError, ValueError, RecursionError):
-        raise FieldInvalid("invalid_object") from None
+    result: str = adapt(check.iso_timestamp)(
+        value.isoformat() if isinstance(value, datetime) else value
+    )
     return result
 
 
 def device_ids(value: Any) -> list[str]:
-    """Return at least one device registry id (a single id or a list)."""
+    """Return at least one device registry id (a single id or a list), each bounded."""
     ids = value if isinstance(value, list) else [value]
-    if not ids or not all(isinstance(item, str) and item for item in ids):
-        raise FieldInvalid("no_device")
-    return list(dict.fromkeys(ids))
+    if not ids:
+        raise invalid("no_device")
+    return list(dict.fromkeys(ID(item) for item in ids))
 
 
 def date_order(data: dict[str, Any]) -> dict[str, Any]:
     """Check that date_start is not after date_end."""
-    start, end = data.get(ATTR_DATE_START), data.get(ATTR_DATE_END)
-    if start is not None and end is not None and start > end:
-        raise FieldInvalid(
-            "date_range_reversed", date_start=start.isoformat(), date_end=end.isoformat()
-        )
+    try:
+        check.date_range(data.get(ATTR_DATE_START), data.get(ATTR_DATE_END), prefix="")
+    except V2CValidationError as err:
+        raise V2CInvalid(str(err), err.reason, err.placeholders, [ATTR_DATE_END]) from None
     return data
 
 
-# ---- schemas ----------------------------------------------------------------------------------
-
-AMPS: Final = int_range(AMPS_MIN, AMPS_MAX)
-WATTS: Final = int_range(WATTS_MIN, WATTS_MAX)
-MINUTES: Final = int_range(1, MINUTES_MAX)
-KWH: Final = float_range(0, KWH_MAX, above_low=True)
-RFID_TEXT: Final = text(1, TEXT_MAX)
+ID: Final = text(1, check.DEVICE_ID_MAX)
+AMPS: Final = int_range(INTENSITY_MIN, INTENSITY_MAX)
+RFID_TEXT: Final = text(1, RFID_TEXT_MAX)
+PROFILE_NAME: Final = text(1, PROFILE_NAME_MAX)
+flag: Final = adapt(check.boolean)
+ssid: Final = adapt(check.ssid)
+time_of_day: Final = adapt(check.time_of_day)
+weekdays: Final = adapt(check.weekdays)
+day: Final = adapt(check.day, from_text=True)
 DATES: Final[dict[vol.Marker, Validator]] = {
     vol.Optional(ATTR_DATE_START): day,
     vol.Optional(ATTR_DATE_END): day,
@@ -333,7 +235,9 @@ NO_FIELDS: Final = charger_schema()
 SET_WIFI_SCHEMA: Final = charger_schema(
     {
         vol.Required(ATTR_SSID): ssid,
-        vol.Required(ATTR_PASSWORD): text(PASSWORD_MIN, PASSWORD_MAX, strip=False),
+        vol.Required(ATTR_PASSWORD): adapt(
+            check.text, low=WIFI_PASSWORD_MIN, high=WIFI_PASSWORD_MAX, strip=False, secret=True
+        ),
     }
 )
 PROGRAM_TIMER_SCHEMA: Final = charger_schema(
@@ -347,9 +251,9 @@ PROGRAM_TIMER_SCHEMA: Final = charger_schema(
 )
 ENABLED_SCHEMA: Final = charger_schema({vol.Required(ATTR_ENABLED): flag})
 LOCKED_SCHEMA: Final = charger_schema({vol.Required(ATTR_LOCKED): flag})
-OCPP_ID_SCHEMA: Final = charger_schema({vol.Required(ATTR_OCPP_ID): text(1, TEXT_MAX)})
-OCPP_URL_SCHEMA: Final = charger_schema({vol.Required(ATTR_OCPP_URL): ws_url})
-INVERTER_IP_SCHEMA: Final = charger_schema({vol.Required(ATTR_IP_ADDRESS): ipv4})
+OCPP_ID_SCHEMA: Final = charger_schema({vol.Required(ATTR_OCPP_ID): text(1, OCPP_ID_MAX)})
+OCPP_URL_SCHEMA: Final = charger_schema({vol.Required(ATTR_OCPP_URL): adapt(check.ws_url)})
+INVERTER_IP_SCHEMA: Final = charger_schema({vol.Required(ATTR_IP_ADDRESS): adapt(check.lan_ipv4)})
 VOLTAGE_SCHEMA: Final = charger_schema(
     {vol.Required(ATTR_VOLTAGE): float_range(VOLTAGE_MIN, VOLTAGE_MAX)}
 )
@@ -360,23 +264,27 @@ CODE_TAG_SCHEMA: Final = charger_schema(
 CODE_SCHEMA: Final = charger_schema({vol.Required(ATTR_CODE): RFID_TEXT})
 AMPS_SCHEMA: Final = charger_schema({vol.Required(ATTR_AMPS): AMPS})
 FV_MODE_SCHEMA: Final = charger_schema({vol.Required(ATTR_MODE): int_range(0, FV_MODE_MAX)})
-WATTS_SCHEMA: Final = charger_schema({vol.Required(ATTR_WATTS): WATTS})
-KWH_SCHEMA: Final = charger_schema({vol.Required(ATTR_KWH): KWH})
-MINUTES_SCHEMA: Final = charger_schema({vol.Required(ATTR_MINUTES): MINUTES})
+WATTS_SCHEMA: Final = charger_schema(
+    {vol.Required(ATTR_WATTS): int_range(POWER_MIN_W, POWER_MAX_W)}
+)
+KWH_SCHEMA: Final = charger_schema(
+    {vol.Required(ATTR_KWH): float_range(0, ENERGY_MAX_KWH, above_low=True)}
+)
+MINUTES_SCHEMA: Final = charger_schema({vol.Required(ATTR_MINUTES): int_range(1, MINUTES_MAX)})
 SAVE_PROFILE_SCHEMA: Final = charger_schema(
     {
-        vol.Required(ATTR_NAME): text(1, TEXT_MAX),
+        vol.Required(ATTR_NAME): PROFILE_NAME,
         vol.Required(ATTR_UPDATED_AT): timestamp,
-        vol.Required(ATTR_PROFILE): json_object,
+        vol.Required(ATTR_PROFILE): adapt(check.json_object, from_text=True),
     }
 )
 DELETE_PROFILE_SCHEMA: Final = charger_schema(
-    {vol.Required(ATTR_NAME): text(1, TEXT_MAX), vol.Required(ATTR_UPDATED_AT): timestamp}
+    {vol.Required(ATTR_NAME): PROFILE_NAME, vol.Required(ATTR_UPDATED_AT): timestamp}
 )
 GET_PROFILE_SCHEMA: Final = charger_schema({vol.Required(ATTR_TIMESTAMP): timestamp})
 DEVICE_STATISTICS_SCHEMA: Final = V2CServiceSchema(
-    vol.All({vol.Required(ATTR_DEVICE_ID): device_ids, **DATES}, date_order)
+    {vol.Required(ATTR_DEVICE_ID): device_ids, **DATES}, date_order
 )
 GLOBAL_STATISTICS_SCHEMA: Final = V2CServiceSchema(
-    vol.All({vol.Optional(ATTR_CONFIG_ENTRY_ID): text(1, 64), **DATES}, date_order)
+    {vol.Optional(ATTR_CONFIG_ENTRY_ID): text(1, 64), **DATES}, date_order
 )

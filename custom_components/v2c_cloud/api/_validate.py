@@ -21,11 +21,19 @@ from datetime import date, datetime
 import json
 import math
 import re
-from typing import Any, Final
+from typing import Any, Final, Literal
 import unicodedata
 
 from .exceptions import V2CValidationError
 from .hosts import validate_lan_host
+
+# The reasons a value is refused: the integration's translation keys (exceptions).
+type Reason = Literal[
+    "not_a_number", "not_an_integer", "out_of_range", "above_range", "not_a_boolean",
+    "text_length", "text_control", "text_blank", "ssid_too_long", "invalid_time",
+    "invalid_weekdays", "invalid_ipv4", "ip_not_private", "invalid_url", "invalid_timestamp",
+    "invalid_object", "object_too_large", "object_too_deep", "invalid_date", "date_range_reversed",
+]  # fmt: skip
 
 DEVICE_ID_MAX: Final = 64
 OCPP_URL_MAX: Final = 512
@@ -45,7 +53,7 @@ _WS_URL = re.compile(
 )
 
 
-def _fail(field: str, constraint: str, reason: str, **placeholders: str) -> V2CValidationError:
+def _fail(field: str, constraint: str, reason: Reason, **placeholders: str) -> V2CValidationError:
     """Build a validation error; the message never echoes the rejected value."""
     message = f"{field} refused ({reason.replace('_', ' ')}): expected {constraint}"
     return V2CValidationError(
@@ -65,9 +73,10 @@ def _number(value: Any, field: str, constraint: str, from_text: bool) -> float |
             value = float(value.strip())
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(field, constraint, "not_a_number")
-    if isinstance(value, float) and not math.isfinite(value):
+    result: float | int = value
+    if isinstance(result, float) and not math.isfinite(result):
         raise _fail(field, constraint, "not_a_number")
-    return value
+    return result
 
 
 def integer(value: Any, *, field: str, low: int, high: int, from_text: bool = False) -> int:
@@ -284,7 +293,7 @@ def json_object(value: Any, *, field: str, from_text: bool = False) -> dict[str,
     """Return a JSON object of at most JSON_TEXT_MAX characters and JSON_DEPTH_MAX levels."""
     constraint = f"JSON object, at most {JSON_TEXT_MAX} characters and {JSON_DEPTH_MAX} levels"
 
-    def fail(reason: str, **placeholders: str) -> V2CValidationError:
+    def fail(reason: Reason, **placeholders: str) -> V2CValidationError:
         return _fail(field, constraint, reason, **placeholders)
 
     if from_text and isinstance(value, str):
