@@ -276,17 +276,22 @@ def _json_depth_exceeded(source: str) -> bool:
     return False
 
 
-def _is_json(value: Any, depth: int) -> bool:
-    """Tell whether a decoded value is plain JSON no deeper than JSON_DEPTH_MAX."""
+def _json_problem(value: Any, depth: int) -> Reason | None:
+    """Return why a decoded value is not plain JSON within JSON_DEPTH_MAX levels (None: fine)."""
     if depth > JSON_DEPTH_MAX:
-        return False
+        return "object_too_deep"
+    children: list[Any] = []
     if isinstance(value, Mapping):
-        return all(isinstance(k, str) and _is_json(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return all(_is_json(item, depth + 1) for item in value)
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return value is None or isinstance(value, str | int)
+        if not all(isinstance(key, str) for key in value):
+            return "invalid_object"
+        children = list(value.values())
+    elif isinstance(value, list | tuple):
+        children = list(value)
+    elif isinstance(value, float):
+        return None if math.isfinite(value) else "invalid_object"
+    elif not (value is None or isinstance(value, str | int)):
+        return "invalid_object"
+    return next(filter(None, (_json_problem(child, depth + 1) for child in children)), None)
 
 
 def json_object(value: Any, *, field: str, from_text: bool = False) -> dict[str, Any]:
@@ -307,8 +312,8 @@ def json_object(value: Any, *, field: str, from_text: bool = False) -> dict[str,
             raise fail("invalid_object") from None
     if not isinstance(value, Mapping):
         raise fail("invalid_object")
-    if not _is_json(value, 1):  # depth first: the recursion is bounded by JSON_DEPTH_MAX
-        raise fail("invalid_object")
+    if problem := _json_problem(value, 1):  # its recursion is bounded by JSON_DEPTH_MAX
+        raise fail(problem, max=str(JSON_DEPTH_MAX))
     if len(json.dumps(value, allow_nan=False)) > JSON_TEXT_MAX:
         raise fail("object_too_large", max=str(JSON_TEXT_MAX))
     return dict(value)
