@@ -68,8 +68,8 @@ ATTR_WEEKDAYS: Final = "weekdays"
 VOLTAGE_MIN, VOLTAGE_MAX = LAN_WRITE_RANGES["VoltageInstallation"]
 # The protocol bounds minutes only from below; a week is far beyond any charging session.
 MINUTES_MAX: Final = 10080
-# Longest text echoed in an error message or log (a 10 kB device id or key is cut).
-ECHO_MAX: Final = 64
+# Longest text echoed in an error message or log (device ids are 32; a longer value is cut).
+ECHO_MAX: Final = 40
 
 type Validator = Callable[[Any], Any]
 

@@ -157,13 +157,13 @@ def text(
     limits = {"min": str(low), "max": str(high)}
     if from_number and isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 4 * high + 64:
         raise _fail(field, constraint, "text_length", **limits)
-    result = value.strip() if strip and len(value) <= 4 * high + 64 else value
+    if has_control(value):  # before stripping: a trailing tab or newline is refused too
+        raise _fail(field, constraint, "text_control")
+    result = value.strip() if strip else value
     if not low <= len(result) <= high:
         raise _fail(field, constraint, "text_length", **limits)
-    if has_control(result):
-        raise _fail(field, constraint, "text_control")
     if not blank and not result.strip():
         raise _fail(field, constraint, "text_blank")
     return result
@@ -235,9 +235,9 @@ def ws_url(value: Any, *, field: str) -> str:
     constraint = f"ws:// or wss:// URL of at most {OCPP_URL_MAX} characters"
     if isinstance(value, str) and len(value) > OCPP_URL_MAX:
         raise _fail(field, constraint, "text_length", min="1", max=str(OCPP_URL_MAX))
-    result = value.strip() if isinstance(value, str) else ""
-    if has_control(result):
+    if isinstance(value, str) and has_control(value):
         raise _fail(field, constraint, "text_control")
+    result = value.strip() if isinstance(value, str) else ""
     match = _WS_URL.fullmatch(result)
     port = match.group("port") if match else None
     if match is None or (port is not None and not 1 <= int(port) <= 65535):
