@@ -86,13 +86,7 @@ def integer(value: Any, *, field: str, low: int, high: int, from_text: bool = Fa
     if isinstance(number, float) and not number.is_integer():
         raise _fail(field, constraint, "not_an_integer")
     if not low <= number <= high:
-        raise _fail(
-            field,
-            constraint,
-            "out_of_range",
-            min=str(low),
-            max=str(high),
-        )
+        raise _fail(field, constraint, "out_of_range", min=str(low), max=str(high))
     return int(number)
 
 
@@ -178,12 +172,7 @@ def ssid(value: Any, *, field: str = "ssid") -> str:
     """Return a Wi-Fi SSID of 1-32 bytes (UTF-8), kept exactly as typed but never blank."""
     result = text(value, field=field, low=1, high=32, strip=False, blank=False)
     if len(result.encode()) > 32:
-        raise _fail(
-            field,
-            "1-32 bytes",
-            "ssid_too_long",
-            max="32",
-        )
+        raise _fail(field, "1-32 bytes", "ssid_too_long", max="32")
     return result
 
 
@@ -222,11 +211,7 @@ def lan_ipv4(value: Any, *, field: str) -> str:
     try:
         validate_lan_host(result)
     except V2CValidationError:
-        raise _fail(
-            field,
-            "private unicast IPv4",
-            "ip_not_private",
-        ) from None
+        raise _fail(field, "private unicast IPv4", "ip_not_private") from None
     return result
 
 
@@ -251,11 +236,7 @@ def iso_timestamp(value: Any, *, field: str) -> str:
     try:
         datetime.fromisoformat(result)
     except ValueError:
-        raise _fail(
-            field,
-            "ISO-8601 timestamp",
-            "invalid_timestamp",
-        ) from None
+        raise _fail(field, "ISO-8601 timestamp", "invalid_timestamp") from None
     return result
 
 
