@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.v2c_cloud import async_remove_config_entry_device
-from custom_components.v2c_cloud.budget import base_interval
+from custom_components.v2c_cloud.budget import AUTOMATIC_BUDGET, base_interval
 from custom_components.v2c_cloud.const import DOMAIN
+from custom_components.v2c_cloud.plan import (
+    IDLE_EVERY,
+    SETTINGS_EVERY,
+    Activity,
+    ChargerInput,
+    PlanInputs,
+    plan_polling,
+)
 from simulator import ChargerConfig, Fault, Simulator
 
 from .conftest import CLOUD_ID, LAN_ID
@@ -44,34 +54,53 @@ def _fleet(count: int, cloud_only: bool) -> list[ChargerConfig]:
 async def test_interval_per_fleet(
     hass: HomeAssistant, chargers: list[ChargerConfig], init_integration: MockConfigEntry
 ) -> None:
-    """LAN chargers cost one call a cycle, cloud-only ones two: the interval follows."""
+    """LAN chargers share the budget for their settings; idle 4G ones are checked every 15 min."""
     count = len(chargers)
-    cost = count * (1 if chargers[0].lan else 2)
     cloud = init_integration.runtime_data.cloud
-    assert cloud.cycle_cost() == cost
+    plans = cloud.plan.chargers
+    assert set(plans) == {c.device_id for c in chargers}
+    for plan in plans.values():
+        if chargers[0].lan:
+            # Unchanged for LAN chargers: 106 s for one, 321 s for three.
+            assert (plan.live, plan.settings, plan.reason) == (
+                None,
+                base_interval(count, count),
+                "lan",
+            )
+        elif count <= 3:
+            assert (plan.live, plan.settings, plan.reason) == (IDLE_EVERY, SETTINGS_EVERY, "idle")
+        else:
+            # Ten idle 4G chargers do not fit 15 min each: everything stretches alike.
+            assert plan.live is not None and IDLE_EVERY < plan.live < plan.settings
+    assert cloud.plan.calls_per_day() <= AUTOMATIC_BUDGET
     assert cloud.update_interval is not None
-    assert cloud.update_interval.total_seconds() == base_interval(cost, count)
+    assert cloud.update_interval.total_seconds() == pytest.approx(cloud.plan.shortest, abs=1)
 
 
-async def test_regular_cycle_costs(
+async def test_regular_reads_for_an_hour(
     hass: HomeAssistant,
     simulator: Simulator,
     init_integration: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A regular cycle reads the LAN charger's shadow only and the 4G charger's live status too."""
+    """LAN charger: settings only, at its share; idle 4G: live every 15 min, settings every 30."""
     cloud = init_integration.runtime_data.cloud
-    assert cloud.update_interval is not None
+    lan_every = cloud.plan.chargers[LAN_ID].settings
     since = len(simulator.requests)
-    await _tick(hass, freezer, cloud.update_interval.total_seconds())
-    calls = sorted(
-        (r.path, r.query.get("deviceId")) for r in simulator.requests[since:] if r.side == "cloud"
+    start = simulator.now()
+    while simulator.now() - start < 3600:
+        assert cloud.update_interval is not None
+        await _tick(hass, freezer, cloud.update_interval.total_seconds())
+    calls = Counter(
+        (r.path, r.query.get("deviceId"))
+        for r in simulator.requests[since:]
+        if r.side == "cloud" and r.path.startswith("/device/")
     )
-    assert calls == [
-        ("/device/currentstatecharge", CLOUD_ID),
-        ("/device/reported", LAN_ID),
-        ("/device/reported", CLOUD_ID),
-    ]
+    # Reads at 900, 1800, 2700 and 3600 s (live) and 1800, 3600 s (settings).
+    assert calls[("/device/currentstatecharge", CLOUD_ID)] == 4
+    assert calls[("/device/reported", CLOUD_ID)] == 2
+    assert ("/device/currentstatecharge", LAN_ID) not in calls
+    assert abs(calls[("/device/reported", LAN_ID)] - 3600 / lan_every) <= 1
 
 
 async def test_quota_exhausted_backs_off_and_recovers(
@@ -93,8 +122,11 @@ async def test_quota_exhausted_backs_off_and_recovers(
     assert hass.states.get("switch.driveway_locked").state == "off"  # last data kept
     assert issue_registry.async_get_issue(DOMAIN, f"quota_exhausted_{init_integration.entry_id}")
 
-    await _tick(hass, freezer, cloud.update_interval.total_seconds())
-    assert cloud.update_interval == timedelta(seconds=600)
+    waits = [cloud.update_interval]
+    while cloud.update_interval < timedelta(seconds=600):
+        await _tick(hass, freezer, cloud.update_interval.total_seconds())
+        waits.append(cloud.update_interval)
+    assert waits == [min(base * 2**n, timedelta(seconds=600)) for n in range(1, len(waits) + 1)]
 
     simulator.quota.set_used(simulator.api_key, 0)
     await _tick(hass, freezer, 600)
@@ -167,7 +199,19 @@ async def test_yesterdays_count_is_dropped(
     await hass.async_block_till_done()
     runtime = mock_config_entry.runtime_data
     assert runtime.ledger.calls < 20
-    assert runtime.cloud.update_interval == timedelta(seconds=base_interval(3, 2))
+    assert runtime.cloud.plan == plan_polling(
+        PlanInputs(
+            now=dt_util.utcnow(),
+            chargers=[
+                ChargerInput(device_id=LAN_ID, lan=True),
+                ChargerInput(device_id=CLOUD_ID, lan=False, activity=Activity.IDLE),
+            ],
+            calls_today=0,
+        )
+    )
+    assert runtime.cloud.update_interval == timedelta(
+        seconds=runtime.cloud.plan.chargers[LAN_ID].settings
+    )
 
 
 async def test_new_charger_appears_without_reload(
@@ -248,4 +292,7 @@ async def test_lan_failing_at_start_reads_live_status_from_the_cloud(
     assert charger.data is not None
     assert charger.data.source == "cloud"
     assert hass.states.get("sensor.garage_charge_state").state == "charging"
-    assert mock_config_entry.runtime_data.cloud.cycle_cost() == 4
+    # Its live status now comes from the cloud too, on the plan of an active charger.
+    plan = mock_config_entry.runtime_data.cloud.plan.chargers[LAN_ID]
+    assert plan.reason == "charging"
+    assert plan.live is not None and plan.live < IDLE_EVERY < plan.settings

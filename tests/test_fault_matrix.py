@@ -19,6 +19,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.v2c_cloud.const import DOMAIN
+from custom_components.v2c_cloud.plan import SETTINGS_EVERY
 from simulator import ChargerConfig, Fault, Simulator, lan as sim_lan
 
 from .conftest import CLOUD_ID, LAN_ID
@@ -417,6 +418,9 @@ async def test_fault(
         await _run(hass, simulator, case.first)
     for _ in range(POLLS):
         await _poll(hass, freezer, coordinator)
+    if case.side == "cloud":
+        # An idle 4G charger's settings are read every 30 min: let every stream be read.
+        await _tick(hass, freezer, SETTINGS_EVERY)
 
     for entity_id in case.gone:
         assert _state(hass, entity_id) == STATE_UNAVAILABLE, entity_id

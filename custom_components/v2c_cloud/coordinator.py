@@ -1,12 +1,12 @@
-"""The budget-aware cloud coordinator."""
+"""The budget-aware cloud coordinator: each charger's cloud streams read when they are due."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -15,39 +15,22 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api import (
-    ChargeStatus,
-    FirmwareInfo,
-    Pairing,
-    ReportedState,
-    RfidCard,
-    V2CAuthenticationError,
-    V2CCloudClient,
-    V2CError,
-    V2CRateLimitError,
-)
-from .budget import BudgetInputs, backoff_interval, base_interval, paced_interval, periodic_plan
+from .api import Pairing, V2CAuthenticationError, V2CCloudClient, V2CError, V2CRateLimitError
+from .budget import FLOOR, backoff_interval, periodic_plan
+from .cloud_reads import Fetched, V2CCloudData, fetch, fetch_cards, fetch_firmware, merge, reached
 from .const import CLOUD_CONFIRM_DELAY, DOMAIN, LOGGER
 from .ledger import CallLedger
+from .plan import ChargerInput, Plan, PlanInputs, activity_of, plan_polling
+from .schedule import TOLERANCE, Kind, Schedule, Stream, retry_delay
 
 if TYPE_CHECKING:
     from .runtime import V2CCloudConfigEntry
 
+__all__ = ["V2CCloudCoordinator", "V2CCloudData"]
+
 VERSION_RETRY = timedelta(hours=1)
 RFID_RETRY = timedelta(minutes=30)
-
-
-@dataclass(frozen=True, kw_only=True)
-class V2CCloudData:
-    """What the cloud knows about the account's chargers."""
-
-    pairings: dict[str, Pairing] = field(default_factory=dict)
-    reported: dict[str, ReportedState] = field(default_factory=dict)
-    charge_status: dict[str, ChargeStatus] = field(default_factory=dict)
-    firmware: dict[str, FirmwareInfo] = field(default_factory=dict)
-    rfid_cards: dict[str, list[RfidCard]] = field(default_factory=dict)
-    updated_at: datetime | None = None
-    quota_exhausted: bool = False
+REPLAN_SETTLE = 10.0
 
 
 class _QuotaExhaustedError(Exception):
@@ -55,7 +38,12 @@ class _QuotaExhaustedError(Exception):
 
 
 class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
-    """Poll the V2C Cloud as often as the daily quota allows."""
+    """Poll the V2C Cloud within the daily quota, most often where something happens.
+
+    Each charger has a live-status stream (without a working LAN) and a settings stream, each
+    with its own next-due time (plan.py, schedule.py); `update_interval` is the time until the
+    next one is due, so a cycle reads only what is due.
+    """
 
     config_entry: V2CCloudConfigEntry
 
@@ -67,18 +55,23 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         client: V2CCloudClient,
         ledger: CallLedger,
     ) -> None:
-        """Create the coordinator; the first interval assumes one LAN charger."""
+        """Create the coordinator; the first cycle reads everything."""
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} cloud",
-            update_interval=timedelta(seconds=base_interval(1, 1)),
+            update_interval=timedelta(seconds=FLOOR),
         )
         self.client = client
         self.ledger = ledger
         # Whether a charger needs /device/currentstatecharge (no working LAN); set by the entry.
         self.wants_charge_status: Callable[[str, Pairing | None], bool] = lambda _id, _p: True
+        self.plan = Plan(chargers={})
+        self.schedule = Schedule()
+        self._backoff: float | None = None
+        self._retry: float | None = None
+        self._wake_at: datetime | None = None
         self._next_pairings: datetime | None = None
         self._next_version: dict[str, datetime] = {}
         self._next_rfid: dict[str, datetime] = {}
@@ -89,7 +82,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     # ---- regular cycle -------------------------------------------------------------------
 
     async def _async_update_data(self) -> V2CCloudData:
-        """Run one cycle and pick the next interval."""
+        """Read what is due and pick when to wake next."""
         now = dt_util.utcnow()
         previous = self.data or V2CCloudData(
             pairings={p.device_id: p for p in self.ledger.pairings}
@@ -99,14 +92,15 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         except _QuotaExhaustedError as err:
             self._account(now)
             self._set_quota_issue(True)
-            interval = self.update_interval or timedelta(seconds=base_interval(1, 1))
-            self.update_interval = timedelta(seconds=backoff_interval(interval.total_seconds()))
+            interval = self.update_interval or timedelta(seconds=FLOOR)
+            self._backoff = backoff_interval(interval.total_seconds())
+            self._set_wake(now, self._backoff)
             if self.data is None:
                 raise UpdateFailed(
                     translation_domain=DOMAIN, translation_key="quota_exhausted"
                 ) from err
             LOGGER.debug("Cloud quota exhausted; keeping the last data")
-            return replace(previous, quota_exhausted=True)
+            return replace(self.data, quota_exhausted=True)
         except V2CAuthenticationError as err:
             self._account(now)
             raise ConfigEntryAuthFailed(
@@ -114,45 +108,95 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             ) from err
         except V2CError as err:
             self._account(now)
+            self._backoff = None
+            if reached(err):
+                # The server answered with an error: the failed streams wait for their next read.
+                self._retry = None
+                wait = self._until_due(now)
+                self._set_wake(now, wait if wait >= 1 else self.plan.shortest)
+            else:
+                # Never reached the server, so it cost nothing: test again soon, with one call.
+                self._retry = retry_delay(self._retry, self.plan.shortest)
+                self._set_wake(now, self._retry)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cloud_unavailable",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self._account(now)
         self._set_quota_issue(False)
-        self.update_interval = timedelta(seconds=self._plan(now, data))
+        self._backoff = self._retry = None
+        self._set_wake(now, max(self._until_due(now, data), 1.0))
         return data
 
     async def _cycle(self, now: datetime, previous: V2CCloudData) -> V2CCloudData:
-        """Fetch pairings when due and every charger's state."""
+        """Read the due streams; while the cloud is unreachable, one call tests it first."""
+        try:
+            return await self._read_due(now, previous)
+        except V2CRateLimitError as err:
+            raise _QuotaExhaustedError from err
+
+    async def _read_due(self, now: datetime, previous: V2CCloudData) -> V2CCloudData:
+        """Fetch pairings when due and every due stream; book and plan the results."""
+        results: dict[str, Fetched] = {}
+        probed: Stream | None = None
+        due = self.schedule.due_now(self._streams(previous.pairings), now)
+        if due and self._retry is not None:
+            probed = due[0]
+            probe = await fetch(self.client, probed[0], [probed[1]])
+            self._account(now)
+            if (err := probe.errors.get(probed[1])) is not None:
+                self._mark({probed[0]: probe}, now, only_answered=True)
+                raise err
+            results[probed[0]] = probe
         pairings = await self._pairings(now, previous.pairings)
-        results = await asyncio.gather(
-            *(self._charger(pairing, now, previous) for pairing in pairings.values()),
+        jobs: dict[str, list[Kind]] = {}
+        for stream in self.schedule.due_now(self._streams(pairings), now):
+            if stream != probed:
+                jobs.setdefault(stream[0], []).append(stream[1])
+        outcomes = await asyncio.gather(
+            *(self._charger(d, kinds, now, len(pairings)) for d, kinds in jobs.items()),
             return_exceptions=True,
         )
-        data = V2CCloudData(pairings=pairings, updated_at=now)
-        failures: list[V2CError] = []
-        for device_id, result in zip(pairings, results, strict=True):
-            if isinstance(result, V2CRateLimitError):
-                raise _QuotaExhaustedError from result
-            if isinstance(result, V2CAuthenticationError):
-                raise result
-            if isinstance(result, V2CError):
-                LOGGER.debug("Cloud state of %s failed: %s", device_id, result)
-                failures.append(result)
-                _store(data, device_id, *_keep(previous, device_id))
-            elif isinstance(result, BaseException):
-                raise result
-            else:
-                _store(data, device_id, *result)
-        if pairings and len(failures) == len(pairings):
-            raise failures[0]
-        return data
+        for device_id, outcome in zip(jobs, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if (first := results.get(device_id)) is not None:
+                outcome.status = outcome.status or first.status
+                outcome.reported = outcome.reported or first.reported
+            results[device_id] = outcome
+        self._account(now)
+        failures = [err for fetched in results.values() for err in fetched.errors.values()]
+        if results and not any(fetched.ok for fetched in results.values()):
+            # Every read failed: the cloud is down. Answered errors wait for the next read.
+            self._mark(results, now, only_answered=True)
+            raise next((err for err in failures if not reached(err)), failures[0])
+        live = {d for d, kind in self._streams(pairings) if kind == "live"}
+        data = merge(self.data or previous, pairings, results, now, live)
+        self._replan(now, data)
+        self._mark(results, now)
+        return replace(data, updated_at=now)
+
+    async def _charger(
+        self, device_id: str, kinds: list[Kind], now: datetime, count: int
+    ) -> Fetched:
+        """Read one charger's due streams, and its firmware and RFID list when those are due."""
+        fetched = await fetch(self.client, device_id, kinds)
+        if not fetched.ok:
+            return fetched
+        plan = periodic_plan(max(count, 1))
+        if now + TOLERANCE >= self._next_version.get(device_id, now):
+            fetched.firmware = await fetch_firmware(self.client, device_id)
+            wait = timedelta(seconds=plan.version) if fetched.firmware else VERSION_RETRY
+            self._next_version[device_id] = now + wait
+        if now + TOLERANCE >= self._next_rfid.get(device_id, now):
+            fetched.cards = await fetch_cards(self.client, device_id)
+            wait = timedelta(seconds=plan.rfid) if fetched.cards is not None else RFID_RETRY
+            self._next_rfid[device_id] = now + wait
+        return fetched
 
     async def _pairings(self, now: datetime, cached: dict[str, Pairing]) -> dict[str, Pairing]:
         """Return the pairings, fetched at most hourly (or sooner to confirm a removal)."""
-        if cached and self._next_pairings is not None and now < self._next_pairings:
+        if cached and self._next_pairings is not None and now + TOLERANCE < self._next_pairings:
             return cached
         try:
             fetched = await self.client.pairings()
@@ -179,75 +223,118 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         self.ledger.remember_pairings(list(result.values()))
         return result
 
-    async def _charger(
-        self, pairing: Pairing, now: datetime, previous: V2CCloudData
-    ) -> tuple[
-        ReportedState | None, ChargeStatus | None, FirmwareInfo | None, list[RfidCard] | None
-    ]:
-        """Fetch one charger: shadow always, live status only without LAN, slow data when due."""
-        device_id = pairing.device_id
-        reported = await self.client.reported(device_id)
-        status = (
-            await self.client.charge_status(device_id)
-            if self.wants_charge_status(device_id, pairing)
-            else None
-        )
-        plan = periodic_plan(max(len(previous.pairings), 1))
-        firmware = previous.firmware.get(device_id)
-        if now >= self._next_version.get(device_id, now):
-            try:
-                firmware = await self.client.version(device_id)
-            except (V2CRateLimitError, V2CAuthenticationError):
-                raise
-            except V2CError as err:
-                LOGGER.debug("Firmware of %s unavailable: %s", device_id, err)
-                self._next_version[device_id] = now + VERSION_RETRY
-            else:
-                self._next_version[device_id] = now + timedelta(seconds=plan.version)
-        cards = previous.rfid_cards.get(device_id)
-        if now >= self._next_rfid.get(device_id, now):
-            try:
-                cards = await self.client.rfid_cards(device_id)
-            except (V2CRateLimitError, V2CAuthenticationError):
-                raise
-            except V2CError as err:
-                LOGGER.debug("RFID list of %s unavailable: %s", device_id, err)
-                self._next_rfid[device_id] = now + RFID_RETRY
-            else:
-                self._next_rfid[device_id] = now + timedelta(seconds=plan.rfid)
-        return reported, status, firmware, cards
+    # ---- plan and schedule ---------------------------------------------------------------
 
-    # ---- budget --------------------------------------------------------------------------
+    def _streams(self, pairings: dict[str, Pairing]) -> list[Stream]:
+        """Return every stream of the account, live ones first (they matter most)."""
+        live: list[Stream] = [
+            (d, "live") for d, p in pairings.items() if self.wants_charge_status(d, p)
+        ]
+        return [*live, *((d, "settings") for d in pairings)]
 
-    def cycle_cost(self, pairings: Mapping[str, Pairing] | None = None) -> int:
-        """Return the calls one regular cycle costs."""
-        if pairings is None:
-            pairings = (self.data or V2CCloudData()).pairings
-        return sum(
-            1 + int(self.wants_charge_status(device_id, pairing))
-            for device_id, pairing in pairings.items()
-        )
+    def _interval(self, stream: Stream) -> float:
+        """Return a stream's planned interval in seconds."""
+        device_id, kind = stream
+        plan = self.plan.chargers.get(device_id)
+        if plan is None:
+            return self.plan.shortest
+        return plan.live if kind == "live" and plan.live is not None else plan.settings
 
-    @callback
-    def async_replan(self) -> None:
-        """Recompute the interval after the cycle cost changed (LAN lost or regained)."""
-        if self.data is None or self.data.quota_exhausted or not self.last_update_success:
-            return
-        self.update_interval = timedelta(seconds=self._plan(dt_util.utcnow(), self.data))
-
-    def _plan(self, now: datetime, data: V2CCloudData) -> float:
-        """Return the next interval in seconds."""
+    def _replan(self, now: datetime, data: V2CCloudData) -> None:
+        """Plan every charger's intervals from its activity and the day's budget."""
+        chargers = []
+        for device_id, pairing in data.pairings.items():
+            status = data.charge_status.get(device_id)
+            chargers.append(
+                ChargerInput(
+                    device_id=device_id,
+                    lan=not self.wants_charge_status(device_id, pairing),
+                    activity=activity_of(status.charge_state if status else None),
+                )
+            )
         snap = self.ledger.rate_limit
-        return paced_interval(
-            BudgetInputs(
+        self.plan = plan_polling(
+            PlanInputs(
                 now=now,
-                cycle_cost=self.cycle_cost(data.pairings),
-                chargers=max(len(data.pairings), 1),
+                chargers=chargers,
                 calls_today=self.ledger.calls,
                 remaining=self.ledger.remaining_today(now),
                 reset=snap.reset if snap is not None else None,
             )
         )
+        streams = self._streams(data.pairings)
+        self.schedule.forget(streams)
+        self.schedule.replan({stream: self._interval(stream) for stream in streams})
+
+    def _mark(
+        self, results: dict[str, Fetched], now: datetime, *, only_answered: bool = False
+    ) -> None:
+        """Move the next read of every stream read (or tried) in this cycle."""
+        kinds: tuple[Kind, ...] = ("live", "settings")
+        for device_id, fetched in results.items():
+            for kind in kinds:
+                stream: Stream = (device_id, kind)
+                interval = self._interval(stream)
+                value = fetched.status if kind == "live" else fetched.reported
+                if value is not None and not only_answered:
+                    self.schedule.read(stream, now, interval)
+                elif (err := fetched.errors.get(kind)) is not None and (
+                    reached(err) or not only_answered
+                ):
+                    self.schedule.failed(stream, now, interval, reached=reached(err))
+
+    def _until_due(self, now: datetime, data: V2CCloudData | None = None) -> float:
+        """Return the seconds until the next stream is due."""
+        current: V2CCloudData | None = data if data is not None else self.data
+        pairings = current.pairings if current is not None else {}
+        return (self.schedule.next_due(self._streams(pairings), now) - now).total_seconds()
+
+    def _set_wake(self, now: datetime, seconds: float) -> None:
+        """Set the interval until the next cycle."""
+        self.update_interval = timedelta(seconds=seconds)
+        self._wake_at = now + self.update_interval
+
+    def _rewake(self, now: datetime) -> None:
+        """Move the next cycle to when the next stream is due, after a plan change outside one.
+
+        Never sooner than a few seconds (a burst of changes at start-up settles, and a pending
+        confirming read goes first); never during a 429 back-off or a connection retry.
+        """
+        if self._backoff is not None or self._retry is not None or self.data is None:
+            return
+        wait = max(self._until_due(now), REPLAN_SETTLE)
+        if self._wake_at is not None and abs((now - self._wake_at).total_seconds() + wait) < 1:
+            return
+        self._set_wake(now, wait)
+        if self._listeners:
+            self._schedule_refresh()
+
+    @callback
+    def async_replan(self) -> None:
+        """Plan again after a charger's needs changed (LAN lost or regained)."""
+        if self.data is None or self.data.quota_exhausted or not self.last_update_success:
+            return
+        now = dt_util.utcnow()
+        self._replan(now, self.data)
+        self._rewake(now)
+
+    def charger_plan(self, device_id: str) -> dict[str, Any] | None:
+        """Return one charger's polling plan: intervals, why, and when it is read next."""
+        plan = self.plan.chargers.get(device_id)
+        if plan is None:
+            return None
+        due = self.schedule.due
+        live, settings = due.get((device_id, "live")), due.get((device_id, "settings"))
+        return {
+            "live_interval": plan.live,
+            "settings_interval": plan.settings,
+            "reason": plan.reason,
+            "pacing": self.plan.pacing.value,
+            "next_live_read": live.isoformat() if live and plan.live is not None else None,
+            "next_settings_read": settings.isoformat() if settings else None,
+        }
+
+    # ---- budget --------------------------------------------------------------------------
 
     def _account(self, now: datetime) -> None:
         """Book the calls made since the last booking."""
@@ -277,7 +364,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     @callback
     def async_rfid_changed(self, device_id: str) -> None:
-        """Read the card list again at the next cycle (a card was added, renamed or removed)."""
+        """Read the card list again at the charger's next read (a card was added or removed)."""
         self._next_rfid[device_id] = dt_util.utcnow()
 
     @callback
@@ -303,18 +390,19 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         self._confirm_unsubs[device_id] = async_call_later(self.hass, delay, _fire)
 
     async def async_refresh_charger(self, device_id: str) -> None:
-        """Fetch one charger's shadow (and live status when needed) and publish it."""
-        if self.data is None or device_id not in self.data.pairings or not self.last_update_success:
+        """Read one charger's shadow (and live status when needed) and publish it.
+
+        Only this charger's data and next reads change: the other chargers' schedule stays.
+        """
+        data = self.data
+        if data is None or device_id not in data.pairings or not self.last_update_success:
             # While the regular cycle fails, one charger's read must not declare the cloud back.
             return
         now = dt_util.utcnow()
+        wants_live = self.wants_charge_status(device_id, data.pairings.get(device_id))
+        kinds: list[Kind] = ["settings", "live"] if wants_live else ["settings"]
         try:
-            reported = await self.client.reported(device_id)
-            status = (
-                await self.client.charge_status(device_id)
-                if self.wants_charge_status(device_id, self.data.pairings.get(device_id))
-                else None
-            )
+            fetched = await fetch(self.client, device_id, kinds)
         except V2CAuthenticationError:
             self.config_entry.async_start_reauth(self.hass)
             return
@@ -323,17 +411,16 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             return
         finally:
             self._account(now)
-        data = self.data
-        new = replace(
-            data,
-            reported={**data.reported, device_id: reported},
-            charge_status={
-                **{k: v for k, v in data.charge_status.items() if k != device_id},
-                **({device_id: status} if status is not None else {}),
-            },
-            updated_at=now,
-        )
-        self.async_set_updated_data(new)
+        if not fetched.ok or self.data is None:
+            return
+        live = {d for d, kind in self._streams(self.data.pairings) if kind == "live"}
+        new = merge(self.data, self.data.pairings, {device_id: fetched}, now, live)
+        # Not async_set_updated_data: that would push back every other charger's reads.
+        self.data = replace(new, quota_exhausted=self.data.quota_exhausted)
+        self._replan(now, new)
+        self._mark({device_id: fetched}, now)
+        self._rewake(now)
+        self.async_update_listeners()
 
     @callback
     def async_cancel_confirms(self) -> None:
@@ -341,34 +428,3 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         for unsub in self._confirm_unsubs.values():
             unsub()
         self._confirm_unsubs.clear()
-
-
-def _keep(
-    previous: V2CCloudData, device_id: str
-) -> tuple[ReportedState | None, ChargeStatus | None, FirmwareInfo | None, list[RfidCard] | None]:
-    """Return a charger's previous values (used when its fetch failed)."""
-    return (
-        previous.reported.get(device_id),
-        previous.charge_status.get(device_id),
-        previous.firmware.get(device_id),
-        previous.rfid_cards.get(device_id),
-    )
-
-
-def _store(
-    data: V2CCloudData,
-    device_id: str,
-    reported: ReportedState | None,
-    status: ChargeStatus | None,
-    firmware: FirmwareInfo | None,
-    cards: list[RfidCard] | None,
-) -> None:
-    """Put one charger's values into the (still being built) cycle result."""
-    if reported is not None:
-        data.reported[device_id] = reported
-    if status is not None:
-        data.charge_status[device_id] = status
-    if firmware is not None:
-        data.firmware[device_id] = firmware
-    if cards is not None:
-        data.rfid_cards[device_id] = cards

@@ -61,6 +61,7 @@ def _charger(charger: V2CCharger) -> dict[str, Any]:
         "pairing": pairing.raw if pairing else None,
         "reported": reported.raw if reported else None,
         "charge_status": status.raw if status else None,
+        "cloud_plan": charger.cloud.charger_plan(charger.device_id) if charger.cloud else None,
     }
 
 
@@ -80,7 +81,10 @@ async def async_get_config_entry_diagnostics(
                 "update_interval": cloud.update_interval.total_seconds()
                 if cloud.update_interval
                 else None,
-                "cycle_cost": cloud.cycle_cost(),
+                "plan": {
+                    "pacing": cloud.plan.pacing.value,
+                    "calls_per_day": round(cloud.plan.calls_per_day()),
+                },
                 "requests_since_start": cloud.client.request_count,
                 "budget": cloud.ledger.as_dict(),
             },

@@ -86,6 +86,18 @@ def _quota_remaining(charger: V2CCharger) -> int | None:
     return snap.remaining if snap is not None else None
 
 
+def _cloud_plan(charger: V2CCharger) -> dict[str, Any] | None:
+    """Return today's automatic calls and how often this charger is read from the cloud, and why."""
+    if charger.cloud is None:
+        return None
+    plan = charger.cloud.charger_plan(charger.device_id) or {}
+    # The next read times stay in the diagnostics: as attributes they would churn the history.
+    return {
+        "automatic_calls_today": charger.cloud.ledger.calls,
+        **{k: v for k, v in plan.items() if not k.startswith("next_")},
+    }
+
+
 SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     V2CCloudSensorEntityDescription(
         key="charge_state",
@@ -204,6 +216,7 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_quota_remaining,
+        attrs_fn=_cloud_plan,
     ),
     V2CCloudSensorEntityDescription(
         key="last_cloud_update",
@@ -212,7 +225,9 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda charger: (
-            charger.cloud.data.updated_at if charger.cloud and charger.cloud.data else None
+            charger.cloud.data.charger_updated.get(charger.device_id)
+            if charger.cloud and charger.cloud.data
+            else None
         ),
     ),
 )

@@ -1,0 +1,211 @@
+"""Activity-aware cloud polling plan: how often each charger is read, and why.
+
+Pure logic, no Home Assistant imports, so every figure is unit-tested (like budget.py).
+
+A charger's cloud data is split into two streams (PROTOCOL.md §1.4/§1.5):
+- live status (`/device/currentstatecharge`): only for chargers without a working LAN (4G);
+- settings (`/device/reported`, the configuration shadow): for every charger.
+
+The automatic budget (850 calls a day, minus the periodic reserve for pairings, RFID lists and
+firmware) is spent where something happens. A 4G charger with a car connected or charging shares
+the rest equally with the settings of LAN chargers (whose live values come from the LAN); an idle
+4G charger (no car) is checked every 15 min so a plugged-in car is noticed; a 4G charger's
+settings are re-read every 30 min (and right after a command). When even that does not fit the
+budget (large accounts), every interval is stretched alike.
+Pacing keeps today's rules: our own count of today's calls and, below 150 remaining, the server's
+`RateLimit-Remaining` minus a command reserve must last until the quota window ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+import math
+from typing import Final
+
+from .budget import (
+    AUTOMATIC_BUDGET,
+    COMMAND_RESERVE,
+    DAY,
+    FLOOR,
+    LOW_REMAINING,
+    periodic_plan,
+    window_end,
+)
+
+SETTINGS_EVERY: Final = 1_800.0
+IDLE_EVERY: Final = 900.0
+
+
+class Activity(StrEnum):
+    """What a charger is doing, as far as the cloud planner is concerned."""
+
+    CHARGING = "charging"
+    CONNECTED = "car_connected"
+    IDLE = "idle"
+    UNKNOWN = "unknown"
+
+
+class Pacing(StrEnum):
+    """Which budget sets the intervals."""
+
+    NORMAL = "normal"
+    DAY_COUNT = "day_count"
+    SERVER_REMAINING = "server_remaining"
+    EXHAUSTED = "exhausted"
+
+
+def activity_of(charge_state: int | None) -> Activity:
+    """Return the activity of a charge state (0 no car, 1 car connected, 2 charging, 3-5 faults)."""
+    if charge_state is None:
+        return Activity.UNKNOWN
+    if charge_state == 0:
+        return Activity.IDLE
+    if charge_state == 2:
+        return Activity.CHARGING
+    return Activity.CONNECTED
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerInput:
+    """One charger as the planner sees it."""
+
+    device_id: str
+    lan: bool
+    """True when the LAN supplies the live values: the cloud is only asked for settings."""
+    activity: Activity = Activity.UNKNOWN
+
+    @property
+    def busy(self) -> bool:
+        """Return True when the charger gets a share of the spare budget."""
+        return self.lan or self.activity in (Activity.CHARGING, Activity.CONNECTED)
+
+    @property
+    def reason(self) -> str:
+        """Return why the charger gets its intervals."""
+        return "lan" if self.lan else self.activity.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerPlan:
+    """How often one charger is read from the cloud."""
+
+    live: float | None
+    """Seconds between live-status reads (None: the LAN supplies live values)."""
+    settings: float
+    """Seconds between settings (shadow) reads."""
+    reason: str
+
+    @property
+    def shortest(self) -> float:
+        """Return the shorter of the two intervals."""
+        return min(self.settings, self.live) if self.live is not None else self.settings
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """The intervals of every charger and what bounds them."""
+
+    chargers: dict[str, ChargerPlan]
+    pacing: Pacing = Pacing.NORMAL
+
+    @property
+    def shortest(self) -> float:
+        """Return the shortest interval of the plan."""
+        return min((p.shortest for p in self.chargers.values()), default=FLOOR)
+
+    def calls_per_day(self) -> float:
+        """Return the automatic calls per day at these intervals, periodic reserve included."""
+        count = max(len(self.chargers), 1)
+        return periodic_plan(count).calls_per_day(count) + sum(
+            DAY / p.settings + (DAY / p.live if p.live is not None else 0.0)
+            for p in self.chargers.values()
+        )
+
+
+def _allocate(chargers: Sequence[ChargerInput], budget: float, window: float) -> Plan | None:
+    """Spend `budget` calls over `window` seconds; None when there is nothing to spend."""
+    if budget < 1:
+        return None
+    fixed = sum(
+        window / SETTINGS_EVERY + (0.0 if c.busy else window / IDLE_EVERY)
+        for c in chargers
+        if not c.lan
+    )
+    busy = sum(c.busy for c in chargers)
+    rest = budget - fixed
+    short: float | None = math.ceil(window * busy / rest) if busy and rest > 0 else None
+    stretch = 1.0
+    if rest <= 0 or (busy and (short is None or short > IDLE_EVERY)):
+        # Not even the wished cadence fits: stretch every stream alike.
+        wanted = fixed + busy * window / IDLE_EVERY
+        stretch = wanted / budget
+        short = math.ceil(IDLE_EVERY * stretch)
+    short = max(FLOOR, short or FLOOR)
+    idle = max(FLOOR, math.ceil(IDLE_EVERY * stretch))
+    settings = max(FLOOR, math.ceil(SETTINGS_EVERY * stretch))
+    plans: dict[str, ChargerPlan] = {}
+    for charger in chargers:
+        if charger.lan:
+            plans[charger.device_id] = ChargerPlan(live=None, settings=short, reason="lan")
+        else:
+            live = short if charger.busy else idle
+            plans[charger.device_id] = ChargerPlan(
+                live=live, settings=settings, reason=charger.reason
+            )
+    return Plan(chargers=plans)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanInputs:
+    """What the planner knows when it plans."""
+
+    now: datetime
+    chargers: Sequence[ChargerInput]
+    calls_today: int
+    remaining: int | None = None
+    reset: int | None = None
+
+
+def plan_polling(inputs: PlanInputs) -> Plan:
+    """Return every charger's intervals: the day's plan, stretched when the budget is short."""
+    chargers = list(inputs.chargers)
+    count = max(len(chargers), 1)
+    periodic = periodic_plan(count).calls_per_day(count)
+    base = _allocate(chargers, AUTOMATIC_BUDGET - periodic, DAY)
+    assert base is not None  # the periodic plan never takes more than half the budget
+    left = max((window_end(inputs.now, inputs.reset) - inputs.now).total_seconds(), 1.0)
+    own = AUTOMATIC_BUDGET - inputs.calls_today
+    spendable, pacing = float(own), Pacing.DAY_COUNT
+    if inputs.remaining is not None and inputs.remaining < LOW_REMAINING:
+        server = inputs.remaining - COMMAND_RESERVE
+        if server < own:
+            spendable, pacing = float(server), Pacing.SERVER_REMAINING
+    spendable -= periodic * left / DAY
+    paced = _allocate(chargers, spendable, left)
+    if paced is None:
+        # Nothing left to spend in this window: wait for it to reset.
+        return Plan(
+            chargers={
+                d: ChargerPlan(
+                    live=None if p.live is None else max(p.live, left),
+                    settings=max(p.settings, left),
+                    reason=p.reason,
+                )
+                for d, p in base.chargers.items()
+            },
+            pacing=Pacing.EXHAUSTED,
+        )
+    merged: dict[str, ChargerPlan] = {}
+    stretched = False
+    for device_id, plan in base.chargers.items():
+        slow = paced.chargers[device_id]
+        stretched |= slow.shortest > plan.shortest or slow.settings > plan.settings
+        merged[device_id] = ChargerPlan(
+            live=None if plan.live is None or slow.live is None else max(plan.live, slow.live),
+            settings=max(plan.settings, slow.settings),
+            reason=plan.reason,
+        )
+    return Plan(chargers=merged, pacing=pacing if stretched else Pacing.NORMAL)
