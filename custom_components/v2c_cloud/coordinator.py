@@ -10,26 +10,24 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .api import Pairing, V2CAuthenticationError, V2CCloudClient, V2CError, V2CRateLimitError
-from .budget import FLOOR, backoff_interval, periodic_plan
-from .cloud_reads import Fetched, V2CCloudData, fetch, fetch_cards, fetch_firmware, merge, reached
+from .budget import FLOOR, backoff_interval
+from .cloud_periodic import PairingsCache, SlowReads
+from .cloud_reads import Fetched, V2CCloudData, fetch, merge, reached
 from .const import CLOUD_CONFIRM_DELAY, DOMAIN, LOGGER
-from .ledger import CallLedger
+from .ledger import CallLedger, set_quota_issue
 from .plan import ChargerInput, Plan, PlanInputs, activity_of, plan_polling
-from .schedule import TOLERANCE, Kind, Schedule, Stream, retry_delay
+from .schedule import Kind, Schedule, Stream, describe, retry_delay
 
 if TYPE_CHECKING:
     from .runtime import V2CCloudConfigEntry
 
 __all__ = ["V2CCloudCoordinator", "V2CCloudData"]
 
-VERSION_RETRY = timedelta(hours=1)
-RFID_RETRY = timedelta(minutes=30)
 REPLAN_SETTLE = 10.0
 
 
@@ -72,10 +70,8 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         self._backoff: float | None = None
         self._retry: float | None = None
         self._wake_at: datetime | None = None
-        self._next_pairings: datetime | None = None
-        self._next_version: dict[str, datetime] = {}
-        self._next_rfid: dict[str, datetime] = {}
-        self._missing: set[str] = set()
+        self._pairings = PairingsCache()
+        self._slow = SlowReads()
         self._confirm_unsubs: dict[str, CALLBACK_TYPE] = {}
         self._counted = client.request_count
 
@@ -148,7 +144,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                 self._mark({probed[0]: probe}, now, only_answered=True)
                 raise err
             results[probed[0]] = probe
-        pairings = await self._pairings(now, previous.pairings)
+        pairings = await self._pairings.get(self.client, self.ledger, now, previous.pairings)
         jobs: dict[str, list[Kind]] = {}
         for stream in self.schedule.due_now(self._streams(pairings), now):
             if stream != probed:
@@ -181,47 +177,9 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     ) -> Fetched:
         """Read one charger's due streams, and its firmware and RFID list when those are due."""
         fetched = await fetch(self.client, device_id, kinds)
-        if not fetched.ok:
-            return fetched
-        plan = periodic_plan(max(count, 1))
-        if now + TOLERANCE >= self._next_version.get(device_id, now):
-            fetched.firmware = await fetch_firmware(self.client, device_id)
-            wait = timedelta(seconds=plan.version) if fetched.firmware else VERSION_RETRY
-            self._next_version[device_id] = now + wait
-        if now + TOLERANCE >= self._next_rfid.get(device_id, now):
-            fetched.cards = await fetch_cards(self.client, device_id)
-            wait = timedelta(seconds=plan.rfid) if fetched.cards is not None else RFID_RETRY
-            self._next_rfid[device_id] = now + wait
+        if fetched.ok:
+            await self._slow.add(self.client, device_id, fetched, now, count)
         return fetched
-
-    async def _pairings(self, now: datetime, cached: dict[str, Pairing]) -> dict[str, Pairing]:
-        """Return the pairings, fetched at most hourly (or sooner to confirm a removal)."""
-        if cached and self._next_pairings is not None and now + TOLERANCE < self._next_pairings:
-            return cached
-        try:
-            fetched = await self.client.pairings()
-        except V2CRateLimitError:
-            raise
-        except V2CError as err:
-            # Some keys get 403 here yet may use /device/* (PROTOCOL.md §5.1): keep the cache.
-            if not cached or (isinstance(err, V2CAuthenticationError) and err.status != 403):
-                raise
-            LOGGER.debug("Pairings failed (%s); using the cached list", err)
-            self._next_pairings = now + timedelta(minutes=10)
-            return cached
-        plan = periodic_plan(max(len(fetched), 1))
-        self._next_pairings = now + timedelta(seconds=plan.pairings)
-        result = {p.device_id: p for p in fetched}
-        # A charger missing from one answer is kept until a second answer confirms it.
-        gone = set(cached) - set(result)
-        unconfirmed = gone - self._missing
-        self._missing = gone
-        for device_id in unconfirmed:
-            result[device_id] = cached[device_id]
-        if unconfirmed:
-            self._next_pairings = now
-        self.ledger.remember_pairings(list(result.values()))
-        return result
 
     # ---- plan and schedule ---------------------------------------------------------------
 
@@ -320,19 +278,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     def charger_plan(self, device_id: str) -> dict[str, Any] | None:
         """Return one charger's polling plan: intervals, why, and when it is read next."""
-        plan = self.plan.chargers.get(device_id)
-        if plan is None:
-            return None
-        due = self.schedule.due
-        live, settings = due.get((device_id, "live")), due.get((device_id, "settings"))
-        return {
-            "live_interval": plan.live,
-            "settings_interval": plan.settings,
-            "reason": plan.reason,
-            "pacing": self.plan.pacing.value,
-            "next_live_read": live.isoformat() if live and plan.live is not None else None,
-            "next_settings_read": settings.isoformat() if settings else None,
-        }
+        return describe(self.plan, self.schedule, device_id)
 
     # ---- budget --------------------------------------------------------------------------
 
@@ -349,23 +295,12 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     def _set_quota_issue(self, exhausted: bool) -> None:
         """Raise or clear the quota repair issue."""
-        issue_id = f"quota_exhausted_{self.config_entry.entry_id}"
-        if exhausted:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="quota_exhausted",
-            )
-        else:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        set_quota_issue(self.hass, self.config_entry.entry_id, exhausted=exhausted)
 
     @callback
     def async_rfid_changed(self, device_id: str) -> None:
         """Read the card list again at the charger's next read (a card was added or removed)."""
-        self._next_rfid[device_id] = dt_util.utcnow()
+        self._slow.next_rfid[device_id] = dt_util.utcnow()
 
     @callback
     def async_seed_from_ledger(self) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypedDict
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 
 from .api import Pairing, RateLimitSnapshot
@@ -168,3 +169,19 @@ def _snapshot_from_dict(data: Any) -> RateLimitSnapshot | None:
         reset=_int(data.get("reset")),
         observed_at=observed,
     )
+
+
+def set_quota_issue(hass: HomeAssistant, entry_id: str, *, exhausted: bool) -> None:
+    """Raise or clear the repair issue telling that the day's quota is used up."""
+    issue_id = f"quota_exhausted_{entry_id}"
+    if exhausted:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="quota_exhausted",
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Final, Literal
+from typing import Any, Final, Literal
+
+from .plan import Plan
 
 type Kind = Literal["live", "settings"]
 type Stream = tuple[str, Kind]
@@ -85,3 +87,22 @@ class Schedule:
         for table in (self.due, self.last, self.retries):
             for stream in [s for s in table if s not in wanted]:
                 del table[stream]
+
+
+def describe(plan: Plan, schedule: Schedule, device_id: str) -> dict[str, Any] | None:
+    """Return one charger's polling plan: intervals, why, and when it is read next."""
+    charger = plan.chargers.get(device_id)
+    if charger is None:
+        return None
+    live, settings = (
+        schedule.due.get((device_id, "live")),
+        schedule.due.get((device_id, "settings")),
+    )
+    return {
+        "live_interval": charger.live,
+        "settings_interval": charger.settings,
+        "reason": charger.reason,
+        "pacing": plan.pacing.value,
+        "next_live_read": live.isoformat() if live and charger.live is not None else None,
+        "next_settings_read": settings.isoformat() if settings else None,
+    }
