@@ -14,7 +14,15 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api import Pairing, V2CAuthenticationError, V2CCloudClient, V2CError, V2CRateLimitError
+from .api import (
+    Pairing,
+    V2CAuthenticationError,
+    V2CCloudClient,
+    V2CConnectionError,
+    V2CError,
+    V2CRateLimitError,
+    V2CTimeoutError,
+)
 from .budget import FLOOR, backoff_interval
 from .cloud_periodic import PairingsCache, SlowReads
 from .cloud_reads import Fetched, V2CCloudData, fetch, merge, reached
@@ -103,6 +111,9 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except V2CError as err:
+            if isinstance(err, V2CConnectionError) and not isinstance(err, V2CTimeoutError):
+                # Refused or unresolvable: nothing reached the server, nothing to book.
+                self._counted = self.client.request_count
             self._account(now)
             self._backoff = None
             if reached(err):
@@ -139,7 +150,6 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         if due and self._retry is not None:
             probed = due[0]
             probe = await fetch(self.client, probed[0], [probed[1]])
-            self._account(now)
             if (err := probe.errors.get(probed[1])) is not None:
                 self._mark({probed[0]: probe}, now, only_answered=True)
                 raise err
@@ -160,7 +170,6 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                 outcome.status = outcome.status or first.status
                 outcome.reported = outcome.reported or first.reported
             results[device_id] = outcome
-        self._account(now)
         failures = [err for fetched in results.values() for err in fetched.errors.values()]
         if results and not any(fetched.ok for fetched in results.values()):
             # Every read failed: the cloud is down. Answered errors wait for the next read.
@@ -168,6 +177,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             raise next((err for err in failures if not reached(err)), failures[0])
         live = {d for d, kind in self._streams(pairings) if kind == "live"}
         data = merge(self.data or previous, pairings, results, now, live)
+        self._account(now)  # the plan counts this cycle's calls
         self._replan(now, data)
         self._mark(results, now)
         return replace(data, updated_at=now)
@@ -260,8 +270,13 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         """
         if self._backoff is not None or self._retry is not None or self.data is None:
             return
-        wait = max(self._until_due(now), REPLAN_SETTLE)
-        if self._wake_at is not None and abs((now - self._wake_at).total_seconds() + wait) < 1:
+        wait = self._until_due(now)
+        left = (self._wake_at - now).total_seconds() if self._wake_at is not None else None
+        if wait < REPLAN_SETTLE:
+            if left is not None and left <= REPLAN_SETTLE:
+                return  # the next cycle is close anyway
+            wait = REPLAN_SETTLE
+        if left is not None and abs(left - wait) < 1:
             return
         self._set_wake(now, wait)
         if self._listeners:
