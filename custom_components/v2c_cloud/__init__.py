@@ -74,6 +74,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> 
         ledger=ledger,
         session=session,
         sim_mode=is_simulator_url(base_url),
+        setup_data=dict(entry.data),
     )
     entry.runtime_data = runtime
     cloud.wants_charge_status = lambda device_id, pairing: wants_charge_status(
@@ -96,7 +97,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> 
     cloud.async_replan()
     entry.async_on_unload(cloud.async_add_listener(lambda: async_cloud_updated(hass, entry)))
     entry.async_on_unload(cloud.async_cancel_confirms)
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -110,18 +111,26 @@ async def _async_setup_local(hass: HomeAssistant, entry: V2CCloudConfigEntry) ->
         ledger=None,
         session=async_get_clientsession(hass),
         sim_mode=is_loopback_host(host),
+        setup_data=dict(entry.data),
     )
     assert entry.unique_id is not None
     charger = async_create_charger(hass, entry, entry.unique_id, host=host)
     await charger.realtime.async_config_entry_first_refresh()
     entry.runtime_data.chargers[charger.device_id] = charger
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
-async def _async_options_updated(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> None:
-    """Apply new options live."""
+async def _async_entry_updated(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> None:
+    """Apply new options live; new entry data (reauth, reconfigure) reloads the entry.
+
+    The config flow only stores the data: since HA 2026.12 the update listener of an entry
+    must be the one that schedules its reload.
+    """
+    if dict(entry.data) != entry.runtime_data.setup_data:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+        return
     await async_apply_options(hass, entry)
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from aiohttp import ClientSession
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
 
@@ -30,7 +30,7 @@ from .api import (
 )
 from .budget import window_end
 from .const import DOMAIN, LAN_OUTAGE_REPAIR_AFTER, LAN_REQUEST_TIMEOUT, LOGGER, MODE_LAN
-from .helpers import is_usable_lan_host
+from .helpers import entry_device, is_usable_lan_host
 from .session import SessionEvent, SessionTracker
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ class V2CCharger:
         event = self.session.feed(self.realtime.data)
         if event is None:
             return
-        device = dr.async_get(self.hass).async_get_device(identifiers={(DOMAIN, self.device_id)})
+        device = entry_device(self.hass, self.entry.entry_id, self.device_id)
         self.hass.bus.async_fire(
             f"{DOMAIN}_{event.kind}",
             {

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_API_KEY, CONF_HOST, CONF_SCAN_INTERVAL
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.core import callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -26,13 +30,6 @@ import voluptuous as vol
 
 from .api import (
     DEFAULT_BASE_URL,
-    Pairing,
-    V2CAuthenticationError,
-    V2CCloudClient,
-    V2CError,
-    V2CLocalClient,
-    V2CRateLimitError,
-    V2CResponseError,
     V2CValidationError,
     validate_lan_host,
 )
@@ -43,90 +40,45 @@ from .const import (
     CONF_MODE,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
-    LOGGER,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
     MODE_CLOUD,
     MODE_LAN,
 )
+from .flow_checks import account_id, async_pairings, async_probe, known_chargers
 from .helpers import is_loopback_host, is_simulator_url
 from .migration import MINOR_VERSION, VERSION
 from .runtime import V2CCloudConfigEntry
 
 _KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _HOST_SCHEMA = vol.Schema({vol.Required(CONF_HOST): TextSelector()})
-
-
-def account_id(pairings: list[Pairing]) -> str:
-    """Return the account's unique id: its lowest charger id (never the API key)."""
-    return min(p.device_id for p in pairings).lower()
-
-
-async def _async_pairings(
-    hass: HomeAssistant, api_key: str, base_url: str | None
-) -> tuple[list[Pairing], dict[str, str]]:
-    """Validate a key by listing its pairings; return them or the form errors."""
-    try:
-        client = V2CCloudClient(
-            api_key=api_key,
-            session=async_get_clientsession(hass),
-            base_url=base_url or DEFAULT_BASE_URL,
-        )
-        pairings = await client.pairings()
-    except (V2CAuthenticationError, V2CValidationError):
-        # A key with control characters is refused before anything is sent.
-        return [], {"base": "invalid_auth"}
-    except V2CRateLimitError:
-        return [], {"base": "rate_limited"}
-    except V2CError as err:
-        # Only the type: messages of unexpected errors could carry request details.
-        LOGGER.debug("Validating the API key failed: %s", type(err).__name__)
-        return [], {"base": "cannot_connect"}
-    except Exception:  # noqa: BLE001
-        LOGGER.error("Unexpected error validating the API key")
-        return [], {"base": "unknown"}
-    if not pairings:
-        return [], {"base": "no_chargers"}
-    return pairings, {}
-
-
-async def _async_probe(
-    hass: HomeAssistant, host: str, allow_loopback: bool
-) -> tuple[str | None, dict[str, str]]:
-    """Check a LAN address and read the charger's id from /RealTimeData.
-
-    Loopback addresses (the simulator) are only accepted in advanced mode.
-    """
-    try:
-        client = V2CLocalClient(
-            host=host,
-            session=async_get_clientsession(hass),
-            allow_loopback=allow_loopback and is_loopback_host(host),
-        )
-    except V2CValidationError:
-        return None, {CONF_HOST: "invalid_host"}
-    try:
-        data = await client.realtime()
-    except V2CResponseError:
-        return None, {"base": "not_a_charger"}
-    except V2CError as err:
-        LOGGER.debug("Probing the charger failed: %s", type(err).__name__)
-        return None, {"base": "cannot_connect"}
-    if not data.device_id:
-        return None, {"base": "not_a_charger"}
-    return data.device_id, {}
-
-
-def _known_chargers(hass: HomeAssistant, entry_id: str, options: Mapping[str, Any]) -> set[str]:
-    """Return the charger ids an entry already has."""
-    registry = dr.async_get(hass)
-    known = {
-        device_id
-        for device in dr.async_entries_for_config_entry(registry, entry_id)
-        for domain, device_id in device.identifiers
-        if domain == DOMAIN
+# Collapsed "Advanced" sections: the simulator's API URL, a loopback LAN address (the simulator).
+SECTION_ADVANCED = "advanced"
+CONF_ALLOW_LOOPBACK = "allow_loopback"
+_CLOUD_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_API_KEY): _KEY_SELECTOR,
+        vol.Optional(SECTION_ADVANCED, default={}): section(
+            vol.Schema(
+                {
+                    vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): TextSelector(
+                        TextSelectorConfig(type=TextSelectorType.URL)
+                    )
+                }
+            ),
+            {"collapsed": True},
+        ),
     }
-    return known | set(options.get(CONF_CHARGERS, {}))
+)
+_LOCAL_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_HOST): TextSelector(),
+        vol.Optional(SECTION_ADVANCED, default={}): section(
+            vol.Schema({vol.Optional(CONF_ALLOW_LOOPBACK, default=False): bool}),
+            {"collapsed": True},
+        ),
+    }
+)
 
 
 class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -141,14 +93,22 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
         """Return the options flow."""
         return V2CCloudOptionsFlow()
 
-    def _key_schema(self, include_url: bool) -> vol.Schema:
-        """Return the API key form, with the base URL field in advanced mode."""
-        fields: dict[Any, Any] = {vol.Required(CONF_API_KEY): _KEY_SELECTOR}
-        if include_url and self.show_advanced_options:
-            fields[vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL)] = TextSelector(
-                TextSelectorConfig(type=TextSelectorType.URL)
-            )
-        return vol.Schema(fields)
+    @callback
+    def _async_finish_update(
+        self, entry: V2CCloudConfigEntry, data_updates: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Store new entry data and finish; the entry is reloaded with it.
+
+        A loaded entry reloads itself from its update listener (HA 2026.12 refuses a flow that
+        reloads an entry with an update listener); one that is not loaded (say after the cloud
+        rejected the key) has no listener, so the flow schedules its reload.
+        """
+        loaded = entry.state is ConfigEntryState.LOADED
+        self.hass.config_entries.async_update_entry(entry, data={**entry.data, **data_updates})
+        if not loaded:
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        reason = "reconfigure_successful" if self.source == "reconfigure" else "reauth_successful"
+        return self.async_abort(reason=reason)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose between the V2C Cloud account and a charger on the local network."""
@@ -159,18 +119,27 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             host = user_input[CONF_HOST].strip()
-            device_id, errors = await _async_probe(self.hass, host, self.show_advanced_options)
+            loopback = bool(user_input.get(SECTION_ADVANCED, {}).get(CONF_ALLOW_LOOPBACK))
+            device_id, errors = await async_probe(self.hass, host, loopback)
             if not errors:
                 assert device_id is not None
                 await self.async_set_unique_id(device_id)
-                self._abort_if_unique_id_configured(updates={CONF_HOST: host})
+                existing = self.hass.config_entries.async_entry_for_domain_unique_id(
+                    DOMAIN, device_id
+                )
+                # A loaded entry reloads itself from its update listener when its address changes.
+                self._abort_if_unique_id_configured(
+                    updates={CONF_HOST: host},
+                    reload_on_update=existing is None
+                    or existing.state is not ConfigEntryState.LOADED,
+                )
                 for entry in self._async_current_entries(include_ignore=False):
-                    if device_id in _known_chargers(self.hass, entry.entry_id, entry.options):
+                    if device_id in known_chargers(self.hass, entry.entry_id, entry.options):
                         return self.async_abort(reason="already_configured")
                 return self.async_create_entry(title=f"Trydan {device_id}", data={CONF_HOST: host})
         return self.async_show_form(
             step_id="local",
-            data_schema=self.add_suggested_values_to_schema(_HOST_SCHEMA, user_input),
+            data_schema=self.add_suggested_values_to_schema(_LOCAL_SCHEMA, user_input),
             errors=errors,
         )
 
@@ -179,18 +148,19 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             api_key = user_input[CONF_API_KEY].strip()
-            base_url = (user_input.get(CONF_BASE_URL) or DEFAULT_BASE_URL).strip().rstrip("/")
+            advanced = user_input.get(SECTION_ADVANCED) or {}
+            base_url = (advanced.get(CONF_BASE_URL) or DEFAULT_BASE_URL).strip().rstrip("/")
             if not base_url.startswith(("https://", "http://")):
                 errors[CONF_BASE_URL] = "invalid_url"
             else:
                 url = None if base_url == DEFAULT_BASE_URL else base_url
-                pairings, errors = await _async_pairings(self.hass, api_key, url)
+                pairings, errors = await async_pairings(self.hass, api_key, url)
             if not errors:
                 await self.async_set_unique_id(account_id(pairings))
                 self._abort_if_unique_id_configured()
                 ids = {p.device_id for p in pairings}
                 for entry in self._async_current_entries(include_ignore=False):
-                    if ids & _known_chargers(self.hass, entry.entry_id, entry.options):
+                    if ids & known_chargers(self.hass, entry.entry_id, entry.options):
                         return self.async_abort(reason="already_configured")
                 data = {CONF_API_KEY: api_key}
                 if url:
@@ -198,7 +168,7 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_create_entry(title="V2C Cloud", data=data)
         return self.async_show_form(
             step_id="cloud",
-            data_schema=self.add_suggested_values_to_schema(self._key_schema(True), user_input),
+            data_schema=self.add_suggested_values_to_schema(_CLOUD_SCHEMA, user_input),
             errors=errors,
         )
 
@@ -229,11 +199,13 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             host = user_input[CONF_HOST].strip()
-            device_id, errors = await _async_probe(self.hass, host, self.show_advanced_options)
+            # A simulator entry (loopback address) may move to another loopback port.
+            sim = is_loopback_host(entry.data[CONF_HOST])
+            device_id, errors = await async_probe(self.hass, host, sim)
             if not errors:
                 await self.async_set_unique_id(device_id)
                 self._abort_if_unique_id_mismatch(reason="wrong_charger")
-                return self.async_update_reload_and_abort(entry, data_updates={CONF_HOST: host})
+                return self._async_finish_update(entry, {CONF_HOST: host})
         return self.async_show_form(
             step_id="reconfigure_local",
             data_schema=self.add_suggested_values_to_schema(
@@ -249,19 +221,19 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             api_key = user_input[CONF_API_KEY].strip()
-            pairings, errors = await _async_pairings(
+            pairings, errors = await async_pairings(
                 self.hass, api_key, entry.data.get(CONF_BASE_URL)
             )
             if not errors:
                 ids = {p.device_id for p in pairings}
-                known = _known_chargers(self.hass, entry.entry_id, entry.options)
+                known = known_chargers(self.hass, entry.entry_id, entry.options)
                 if not ids & known and account_id(pairings) != entry.unique_id:
                     return self.async_abort(reason="wrong_account")
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_API_KEY: api_key}
-                )
+                return self._async_finish_update(entry, {CONF_API_KEY: api_key})
         return self.async_show_form(
-            step_id=step_id, data_schema=self._key_schema(False), errors=errors
+            step_id=step_id,
+            data_schema=vol.Schema({vol.Required(CONF_API_KEY): _KEY_SELECTOR}),
+            errors=errors,
         )
 
 

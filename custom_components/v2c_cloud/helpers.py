@@ -5,7 +5,24 @@ from __future__ import annotations
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+
 from .api import V2CValidationError, validate_lan_host
+from .const import DOMAIN
+
+
+@callback
+def entry_device(hass: HomeAssistant, entry_id: str, device_id: str) -> dr.DeviceEntry | None:
+    """Return the entry's device of a charger, None when it has none.
+
+    Looked up among the entry's own devices: identifiers are unique per entry only (HA 2026.11
+    deprecates the global `async_get_device`); this works on every supported HA version.
+    """
+    for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry_id):
+        if (DOMAIN, device_id) in device.identifiers:
+            return device
+    return None
 
 
 def is_simulator_url(url: str | None) -> bool:

@@ -18,7 +18,7 @@ from .api import Pairing, V2CCloudClient
 from .charger import V2CCharger
 from .const import CONF_CHARGERS, CONF_MODE, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER, MODE_LAN
 from .coordinator import V2CCloudCoordinator
-from .helpers import is_usable_lan_host
+from .helpers import entry_device, is_usable_lan_host
 from .ledger import CallLedger
 from .realtime import V2CRealtimeCoordinator
 
@@ -37,6 +37,8 @@ class V2CCloudRuntimeData:
     sim_mode: bool
     chargers: dict[str, V2CCharger] = field(default_factory=dict)
     platforms: list[AddChargers] = field(default_factory=list)
+    # The entry data the entry was set up with: new data (API key, LAN address) takes a reload.
+    setup_data: dict[str, Any] = field(default_factory=dict)
 
     @callback
     def async_register_platform(self, add: AddChargers) -> None:
@@ -81,8 +83,9 @@ async def async_sync_chargers(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
         LOGGER.info("Charger %s is no longer on the account; removing it", device_id)
         await charger.async_shutdown()
         charger.clear_lan_issue()
-        if device := registry.async_get_device(identifiers={(DOMAIN, device_id)}):
-            registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+        # The device belongs to this entry alone (HA 2026.11 deprecates remove_config_entry_id).
+        if device := entry_device(hass, entry.entry_id, device_id):
+            registry.async_remove_device(device.id)
 
 
 def wants_charge_status(
@@ -145,7 +148,7 @@ def _update_devices(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> None:
     """Keep firmware, name, model and configuration URL of each device current."""
     registry = dr.async_get(hass)
     for charger in entry.runtime_data.chargers.values():
-        device = registry.async_get_device(identifiers={(DOMAIN, charger.device_id)})
+        device = entry_device(hass, entry.entry_id, charger.device_id)
         if device is None:
             continue
         info = charger.device_info()
