@@ -11,7 +11,7 @@
 
 LANES_MIRROR=${V2C_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 LANES_BOOTSTRAP_INCLUDE="python3.14,python3.14-venv,ca-certificates"
-LANES_APT_PACKAGES="gcc libc6-dev python3.14-dev"
+LANES_APT_PACKAGES="gcc g++ libc6-dev python3.14-dev"
 LANES_RECIPE="v1 sid minbase $LANES_BOOTSTRAP_INCLUDE | $LANES_APT_PACKAGES | $LANES_MIRROR"
 LANES_VENV_ROOT=/opt/v2c-lanes # inside the chroot
 LANES_PIP=(--quiet --disable-pip-version-check)

@@ -27,18 +27,10 @@ from typing import Any, Final, Self
 
 import aiohttp
 
-from scripts.demo_stack import (
-    DEFAULT_WORKDIR,
-    DOMAIN,
-    ROOT,
-    Child,
-    DemoError,
-    DemoStack,
-    HomeAssistantWebSocket,
-    free_port,
-    pids_using,
-    spawn,
-)
+from scripts.demo_api import HomeAssistantWebSocket
+from scripts.demo_config import DEFAULT_WORKDIR, DOMAIN, ROOT
+from scripts.demo_proc import Child, DemoError, free_port, pids_using, spawn
+from scripts.demo_stack import DemoStack
 
 DEFAULT_OUT: Final = ROOT / "docs" / "screenshots"
 PAGE_TIMEOUT: Final = 45.0

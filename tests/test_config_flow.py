@@ -9,11 +9,12 @@ from unittest.mock import AsyncMock, patch
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_HOST, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, section
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.v2c_cloud.api import DEFAULT_BASE_URL
+from custom_components.v2c_cloud.config_flow import SECTION_ADVANCED
 from custom_components.v2c_cloud.const import (
     CONF_BASE_URL,
     CONF_CHARGER,
@@ -35,13 +36,9 @@ def mock_setup_entry() -> Generator[AsyncMock]:
         yield mock
 
 
-async def _start(
-    hass: HomeAssistant, *, advanced: bool = True, path: str = "cloud"
-) -> dict[str, Any]:
+async def _start(hass: HomeAssistant, *, path: str = "cloud") -> dict[str, Any]:
     """Start a user flow and pick the cloud account (or the LAN-only) path in the menu."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": advanced}
-    )
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
     assert result["menu_options"] == ["cloud", "local"]
     return await hass.config_entries.flow.async_configure(  # type: ignore[return-value]
@@ -55,11 +52,14 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, simulator: Simulator
     result = await _start(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "cloud"
-    assert {str(k) for k in result["data_schema"].schema} == {CONF_API_KEY, CONF_BASE_URL}
+    assert [str(k) for k in result["data_schema"].schema] == [CONF_API_KEY, SECTION_ADVANCED]
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_API_KEY: f"  {simulator.api_key} ", CONF_BASE_URL: simulator.cloud_url + "/"},
+        {
+            CONF_API_KEY: f"  {simulator.api_key} ",
+            SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url + "/"},
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "V2C Cloud"
@@ -73,18 +73,25 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, simulator: Simulator
     assert entry.version == 3
 
 
-async def test_user_flow_without_advanced_mode_has_only_the_key(hass: HomeAssistant) -> None:
-    """Normal users see just the API key field; the official URL is used."""
-    result = await _start(hass, advanced=False)
-    assert [str(k) for k in result["data_schema"].schema] == [CONF_API_KEY]
+async def test_base_url_is_in_a_collapsed_section(hass: HomeAssistant) -> None:
+    """The API base URL (only for the simulator) sits in a collapsed "Advanced" section.
+
+    No `show_advanced_options`: HA 2026.11 deprecates it (removed in 2027.6).
+    """
+    result = await _start(hass)
+    advanced = result["data_schema"].schema[SECTION_ADVANCED]
+    assert isinstance(advanced, section)
+    assert advanced.options == {"collapsed": True}
+    assert [str(k) for k in advanced.schema.schema] == [CONF_BASE_URL]
+    assert advanced.schema({}) == {CONF_BASE_URL: DEFAULT_BASE_URL}
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
 async def test_default_url_is_not_stored(hass: HomeAssistant) -> None:
     """The official base URL is the default and is not written into the entry."""
     pairing = AsyncMock(return_value=[_pairing("ABC")])
-    with patch("custom_components.v2c_cloud.config_flow.V2CCloudClient.pairings", pairing):
-        result = await _start(hass, advanced=False)
+    with patch("custom_components.v2c_cloud.flow_checks.V2CCloudClient.pairings", pairing):
+        result = await _start(hass)
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_API_KEY: "k"}
         )
@@ -143,7 +150,7 @@ async def test_user_flow_errors_recover(
 
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: key, CONF_BASE_URL: url}
+        result["flow_id"], {CONF_API_KEY: key, SECTION_ADVANCED: {CONF_BASE_URL: url}}
     )
     assert result["type"] is FlowResultType.FORM
     field = CONF_BASE_URL if breakage == "bad_url" else "base"
@@ -156,7 +163,7 @@ async def test_user_flow_errors_recover(
             simulator.add_charger(config)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
+        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -165,18 +172,21 @@ async def test_user_flow_errors_recover(
 async def test_unexpected_error_recovers(hass: HomeAssistant, simulator: Simulator) -> None:
     """An unexpected exception shows "unknown" and never leaks the key into the log."""
     with patch(
-        "custom_components.v2c_cloud.config_flow.V2CCloudClient.pairings",
+        "custom_components.v2c_cloud.flow_checks.V2CCloudClient.pairings",
         side_effect=RuntimeError("boom"),
     ):
         result = await _start(hass)
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],
-            {CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
+            {
+                CONF_API_KEY: simulator.api_key,
+                SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url},
+            },
         )
     assert result["errors"] == {"base": "unknown"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
+        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -190,7 +200,7 @@ async def test_same_account_aborts(
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
+        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -209,7 +219,7 @@ async def test_overlapping_chargers_abort(hass: HomeAssistant, simulator: Simula
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
+        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -245,7 +255,7 @@ async def test_key_of_another_account_aborts(
     else:
         result = await init_integration.start_reconfigure_flow(hass)
     with patch(
-        "custom_components.v2c_cloud.config_flow.V2CCloudClient.pairings",
+        "custom_components.v2c_cloud.flow_checks.V2CCloudClient.pairings",
         return_value=[_pairing("OTHER1")],
     ):
         result = await hass.config_entries.flow.async_configure(
@@ -356,7 +366,7 @@ async def test_unrelated_entries_do_not_block(hass: HomeAssistant, simulator: Si
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
+        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 

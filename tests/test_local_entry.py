@@ -13,6 +13,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.v2c_cloud.config_flow import CONF_ALLOW_LOOPBACK, SECTION_ADVANCED
 from custom_components.v2c_cloud.const import CONF_BASE_URL, DOMAIN
 from simulator import ChargerConfig, Fault, Simulator
 
@@ -37,14 +38,17 @@ def _host(simulator: Simulator, device_id: str = LAN_ID) -> str:
     return host
 
 
-async def _local_flow(hass: HomeAssistant, *, advanced: bool = True) -> dict[str, Any]:
+async def _local_flow(hass: HomeAssistant) -> dict[str, Any]:
     """Start a flow on the "Charger on my network" path."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": advanced}
-    )
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     return await hass.config_entries.flow.async_configure(  # type: ignore[return-value]
         result["flow_id"], {"next_step_id": "local"}
     )
+
+
+def _lan(host: str, loopback: bool = True) -> dict[str, Any]:
+    """Return the "local" form's input; the simulator's loopback address needs the checkbox."""
+    return {CONF_HOST: host, SECTION_ADVANCED: {CONF_ALLOW_LOOPBACK: loopback}}
 
 
 @pytest.fixture
@@ -73,7 +77,7 @@ async def test_flow_creates_lan_only_entry(hass: HomeAssistant, simulator: Simul
     result = await _local_flow(hass)
     assert result["step_id"] == "local"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: f" {_host(simulator)} "}
+        result["flow_id"], _lan(f" {_host(simulator)} ")
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == f"Trydan {LAN_ID}"
@@ -85,32 +89,32 @@ async def test_flow_creates_lan_only_entry(hass: HomeAssistant, simulator: Simul
 
 
 @pytest.mark.parametrize(
-    ("host", "advanced", "error"),
+    ("host", "loopback", "error"),
     [
         ("8.8.8.8", True, {CONF_HOST: "invalid_host"}),
         ("charger.local", True, {CONF_HOST: "invalid_host"}),
         ("169.254.10.10", True, {CONF_HOST: "invalid_host"}),
-        ("sim", False, {CONF_HOST: "invalid_host"}),  # loopback only in advanced mode
+        ("sim", False, {CONF_HOST: "invalid_host"}),  # loopback only when allowed
         ("127.0.0.1:9", True, {"base": "cannot_connect"}),
         ("cloud", True, {"base": "not_a_charger"}),
     ],
 )
 async def test_flow_errors_recover(
-    hass: HomeAssistant, simulator: Simulator, host: str, advanced: bool, error: dict[str, str]
+    hass: HomeAssistant, simulator: Simulator, host: str, loopback: bool, error: dict[str, str]
 ) -> None:
     """Bad addresses are refused before anything is sent; the flow then succeeds."""
     if host == "sim":
         host = _host(simulator)
     elif host == "cloud":
         host = simulator.cloud_url.split("/")[2]  # answers HTTP, but not as a charger
-    result = await _local_flow(hass, advanced=advanced)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_HOST: host})
+    result = await _local_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _lan(host, loopback))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == error
-    if not advanced:
+    if not loopback:
         return
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: _host(simulator)}
+        result["flow_id"], _lan(_host(simulator))
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -122,7 +126,7 @@ async def test_same_charger_twice_aborts(
     local_entry.add_to_hass(hass)
     result = await _local_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: _host(simulator)}
+        result["flow_id"], _lan(_host(simulator))
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -134,7 +138,7 @@ async def test_charger_of_a_cloud_entry_aborts(
     """A charger that a cloud entry already has cannot be added again by address."""
     result = await _local_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: _host(simulator)}
+        result["flow_id"], _lan(_host(simulator))
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -144,14 +148,13 @@ async def test_cloud_account_with_a_local_charger_aborts(
     hass: HomeAssistant, simulator: Simulator, init_local: MockConfigEntry
 ) -> None:
     """An account whose charger is already added by address is refused too."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER, "show_advanced_options": True}
-    )
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "cloud"}
     )
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url}
+        result["flow_id"],
+        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -246,7 +249,7 @@ async def test_reconfigure_address(
     hass: HomeAssistant, simulator: Simulator, init_local: MockConfigEntry
 ) -> None:
     """The address can change; another charger's address is refused."""
-    result = await init_local.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await init_local.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure_local"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: _host(simulator, OTHER_ID)}
@@ -254,7 +257,7 @@ async def test_reconfigure_address(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_charger"
 
-    result = await init_local.start_reconfigure_flow(hass, show_advanced_options=True)
+    result = await init_local.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: "8.8.8.8"}
     )
@@ -290,7 +293,7 @@ async def test_charger_without_id_is_not_a_charger(
     simulator.faults.add(Fault(side="lan", kind="missing_field", path="/RealTimeData", field="ID"))
     result = await _local_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: _host(simulator)}
+        result["flow_id"], _lan(_host(simulator))
     )
     assert result["errors"] == {"base": "not_a_charger"}
 
@@ -302,7 +305,7 @@ async def test_unrelated_entry_does_not_block(hass: HomeAssistant, simulator: Si
     ).add_to_hass(hass)
     result = await _local_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: _host(simulator)}
+        result["flow_id"], _lan(_host(simulator))
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()

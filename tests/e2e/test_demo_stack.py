@@ -21,17 +21,10 @@ from custom_components.v2c_cloud.number import NUMBERS
 from custom_components.v2c_cloud.select import SELECTS
 from custom_components.v2c_cloud.sensor import SENSORS
 from custom_components.v2c_cloud.switch import SWITCHES
-from scripts.demo_stack import (
-    PASSWORD,
-    USERNAME,
-    DemoStack,
-    HomeAssistantWebSocket,
-    SimulatorInfo,
-    alive,
-    free_port,
-    pids_using,
-    proc_start_time,
-)
+from scripts.demo_api import HomeAssistantWebSocket
+from scripts.demo_config import PASSWORD, USERNAME, SimulatorInfo
+from scripts.demo_proc import alive, free_port, pids_using, proc_start_time
+from scripts.demo_stack import DemoStack
 from simulator import ChargerConfig, Simulator
 from simulator.cli import build_configs, summary
 
