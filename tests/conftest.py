@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import CONF_API_KEY
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.syrupy import (
+    HomeAssistantSnapshotExtension,
+    HomeAssistantSnapshotSerializer,
+)
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.v2c_cloud.const import CONF_BASE_URL, DOMAIN
@@ -40,10 +43,25 @@ def entity_registry_enabled_by_default() -> Generator[None]:
         yield
 
 
+class _SameOnEveryRelease(HomeAssistantSnapshotSerializer):
+    """Leave out registry fields newer releases add, so one snapshot serves every test lane."""
+
+    @classmethod
+    def _serializable_entity_registry_entry(cls, data: Any) -> Any:
+        serialized = super()._serializable_entity_registry_entry(data)
+        for field in ("object_id_base", "suggested_object_id"):  # HA 2026.2+ adds them
+            serialized.pop(field, None)
+        return serialized
+
+
+class _SnapshotExtension(HomeAssistantSnapshotExtension):
+    serializer_class = _SameOnEveryRelease
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Use Home Assistant's snapshot extension whatever the plugin order."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    """Use Home Assistant's snapshot extension whatever the plugin order (and HA release)."""
+    return snapshot.use_extension(_SnapshotExtension)
 
 
 def default_chargers() -> list[ChargerConfig]:

@@ -124,7 +124,7 @@ EVIDENCE: dict[str, Callable[[], None]] = {
     "entity-unique-id": lambda: _has(_src("entity.py"), "_attr_unique_id"),
     "has-entity-name": lambda: _has(_src("entity.py"), "_attr_has_entity_name = True"),
     "runtime-data": lambda: (_has(_src("__init__.py"), "entry.runtime_data = "), _has(str("hass.data[" not in _all_src()), "True")),
-    "test-before-configure": lambda: _has(_src("config_flow.py"), ".pairings()"),
+    "test-before-configure": lambda: _has(_src("flow_checks.py"), ".pairings()"),
     "test-before-setup": lambda: _has(_src("__init__.py"), "ConfigEntryNotReady", "ConfigEntryAuthFailed"),
     "unique-config-entry": lambda: _has(_src("config_flow.py"), "_abort_if_unique_id_configured"),
     "action-exceptions": lambda: _has(_all_src(), "ServiceValidationError", "HomeAssistantError"),

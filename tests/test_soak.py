@@ -41,9 +41,9 @@ LAN_CHARGERS = ("V2C0001A", "V2C0002B")
 
 
 @pytest.fixture(autouse=True)
-def enable_event_loop_debug(event_loop: asyncio.AbstractEventLoop) -> None:
+async def enable_event_loop_debug() -> None:
     """Soak without asyncio debug mode: its per-callback stack capture is most of the run time."""
-    event_loop.set_debug(False)
+    asyncio.get_running_loop().set_debug(False)
 
 
 @pytest.fixture

@@ -100,12 +100,14 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
         """Store new entry data and finish; the entry is reloaded with it.
 
         A loaded entry reloads itself from its update listener (HA 2026.12 refuses a flow that
-        reloads an entry with an update listener); one that is not loaded (say after the cloud
-        rejected the key) has no listener, so the flow schedules its reload.
+        reloads an entry with an update listener); when no listener runs (the entry is not
+        loaded, or the data did not change), the flow schedules the reload.
         """
         loaded = entry.state is ConfigEntryState.LOADED
-        self.hass.config_entries.async_update_entry(entry, data={**entry.data, **data_updates})
-        if not loaded:
+        data = {**entry.data, **data_updates}
+        if not (self.hass.config_entries.async_update_entry(entry, data=data) and loaded):
+            # No listener call: not loaded, or the same key entered again (reauth after the
+            # cloud came back): reload here so the entry starts over at once.
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
         reason = "reconfigure_successful" if self.source == "reconfigure" else "reauth_successful"
         return self.async_abort(reason=reason)
