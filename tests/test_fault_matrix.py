@@ -250,9 +250,10 @@ CASES: dict[str, Case] = {
         Fault(side="lan", kind="delay", delay=2.0), timeout=True, voltage="lan_command_failed"
     ),
     "lan-refused": _lan_outage(Fault(side="lan", kind="drop"), voltage="lan_command_failed"),
-    # Only the live data is broken: writes still answer OK.
+    # Only the live data is broken: writes would still answer OK, but a LAN-only command is not
+    # sent to an address whose identity the last answer did not confirm (issue 14).
     "lan-malformed": _lan_outage(
-        Fault(side="lan", kind="malformed", path="/RealTimeData"), voltage="lan"
+        Fault(side="lan", kind="malformed", path="/RealTimeData"), voltage="lan_command_failed"
     ),
     "lan-missing-field": Case(
         inject=_faults(

@@ -86,8 +86,9 @@ async def test_routed_command_uses_the_lan(
     since = len(simulator.requests)
     await call(hass, service, data)
     lan = [p for _, p, _ in sent(simulator, since, "lan")]
-    assert lan[0] == f"/write/{write}"
-    assert "/RealTimeData" in lan[1:]
+    # Identity first (the firmware sends its ID), then the write, then the re-read.
+    assert lan[:2] == ["/RealTimeData", f"/write/{write}"]
+    assert "/RealTimeData" in lan[2:]
     assert sent(simulator, since) == []
     assert getattr(simulator.chargers[LAN_ID], attr) == expected
     charger = init_integration.runtime_data.chargers[LAN_ID]
@@ -162,7 +163,8 @@ async def test_installation_voltage_is_lan_only(
     """The voltage is rounded and written over the LAN; a 4G charger gets a clear error."""
     since = len(simulator.requests)
     await call(hass, "set_installation_voltage", {"voltage": 230.6})
-    assert sent(simulator, since, "lan")[0][1] == "/write/VoltageInstallation=231"
+    writes = [p for _, p, _ in sent(simulator, since, "lan") if p.startswith("/write/")]
+    assert writes == ["/write/VoltageInstallation=231"]
     assert simulator.chargers[LAN_ID].voltage_installation == 231
     assert init_integration.runtime_data.chargers[LAN_ID].data.voltage_installation == 231
 

@@ -1,9 +1,8 @@
-"""Lifetime energy and charging-session events: exact totals and only real transitions."""
+"""Charging-session events (only real transitions) and lifetime energy in Home Assistant."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant, State
@@ -16,66 +15,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.v2c_cloud.api import RealtimeData
-from custom_components.v2c_cloud.energy import LifetimeEnergyData
-from custom_components.v2c_cloud.session import SessionTracker, accumulate
+from custom_components.v2c_cloud.session import SessionTracker
 from simulator import Simulator
 
 from .conftest import LAN_ID
 
 pytestmark = pytest.mark.freeze_time("2026-11-26 08:00:00+00:00")
-
-
-def _total(readings: list[float | None], total: float = 0.0, last: float | None = None) -> float:
-    """Fold readings into a lifetime total."""
-    for reading in readings:
-        before = total
-        total, last = accumulate(total, last, reading)
-        assert total >= before  # never goes down
-    return round(total, 6)
-
-
-@pytest.mark.parametrize(
-    ("readings", "expected"),
-    [
-        ([0.0, 1.0, 2.5], 2.5),  # one session
-        ([0.0, 4.0, 0.0, 1.5], 5.5),  # new session from 0
-        ([0.0, 4.0, 0.3, 1.5], 5.5),  # new session seen first at 0.3 kWh
-        ([0.0, 2.0, 2.0, 2.0], 2.0),  # duplicate readings
-        ([0.0, 2.0, None, 3.0], 3.0),  # outage in between
-        ([0.0, 4.1795, 4.18, 4.1795, 4.19], 4.19),  # LAN/cloud rounding, no double count
-        ([0.0, 3.0, 0.0, 0.0, 2.0], 5.0),  # firmware resetting to 0 on pause
-        ([5.0, 6.0], 1.0),  # first reading is the baseline, not counted
-        ([0.0, -1.0, 1.0], 1.0),  # garbage negative reading ignored
-    ],
-)
-def test_accumulate_sequences(readings: list[float | None], expected: float) -> None:
-    """The lifetime total counts each kWh exactly once."""
-    assert _total(readings) == expected
-
-
-def test_accumulate_after_restart() -> None:
-    """A restart in the middle continues from the restored total and last reading."""
-    total, last = 0.0, None
-    for reading in (0.0, 2.0, 3.0):
-        total, last = accumulate(total, last, reading)
-    restored = LifetimeEnergyData.from_dict(LifetimeEnergyData(total=total, last=last).as_dict())
-    assert restored is not None
-    assert _total([3.0, 3.5, 0.2], restored.total, restored.last) == pytest.approx(3.7)
-
-
-@pytest.mark.parametrize(
-    "data",
-    [{"total": -1}, {"total": "x"}, {"total": True}, {}],
-)
-def test_bad_restore_data_is_ignored(data: dict[str, Any]) -> None:
-    """Unusable stored data restarts from zero."""
-    assert LifetimeEnergyData.from_dict(data) is None
-
-
-def test_restore_with_bad_last() -> None:
-    """A bad last reading is dropped but the total kept."""
-    restored = LifetimeEnergyData.from_dict({"total": 2, "last": "x"})
-    assert restored == LifetimeEnergyData(total=2.0, last=None)
 
 
 def _rt(state: int | None, energy: float | None = None, power: float | None = None) -> RealtimeData:

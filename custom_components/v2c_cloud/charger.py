@@ -28,6 +28,7 @@ from .api import (
     V2CValidationError,
     realtime_from_cloud,
 )
+from .api.local import V2CIdentityError
 from .budget import window_end
 from .const import DOMAIN, LAN_OUTAGE_REPAIR_AFTER, LAN_REQUEST_TIMEOUT, LOGGER, MODE_LAN
 from .helpers import entry_device, is_usable_lan_host
@@ -86,6 +87,10 @@ class V2CCharger:
         self.lan_failures = 0
         self.outage_since: datetime | None = None
         self.last_lan_ip: str | None = None
+        self.sends_id = False
+        """The charger's LAN answers carry its `ID`: each answer and command is checked."""
+        self.wrong_id: str | None = None
+        """The id the LAN address answered with instead of ours, during an identity failure."""
         self._client: V2CLocalClient | None = None
         self.session = SessionTracker()
         self.session_listeners: list[Callable[[SessionEvent], None]] = []
@@ -133,6 +138,9 @@ class V2CCharger:
         host = host or None
         if (mode, host) == (self.mode, self.host_override):
             return False
+        if host != self.host_override:
+            # A new or cleared override: the old address is not this charger's any more.
+            self.last_lan_ip = None
         self.mode, self.host_override = mode, host
         self._client = None
         self.lan_ok, self.lan_failures, self.outage_since = None, 0, None
@@ -241,7 +249,9 @@ class V2CCharger:
                 session=self._session,
                 request_timeout=LAN_REQUEST_TIMEOUT,
                 allow_loopback=self._sim_mode,
+                expected_id=self.device_id,
             )
+            self._client.require_id = self.sends_id
             return self._client
         return None
 
@@ -270,6 +280,12 @@ class V2CCharger:
             LOGGER.info("LAN connection to charger %s restored", self.name)
         changed = self.lan_ok is not True
         self.lan_ok, self.lan_failures, self.outage_since = True, 0, None
+        self.wrong_id = None
+        if data.device_id and not self.sends_id:
+            # From now on an answer without an id is not trusted to be this charger's.
+            self.sends_id = True
+            if self._client is not None:
+                self._client.require_id = True
         if changed and self.cloud is not None:
             self.cloud.async_replan()
         if data.ip and data.ip != self.last_lan_ip:
@@ -280,13 +296,24 @@ class V2CCharger:
         """Record a failed LAN poll; log once per outage and raise a repair after 10 minutes."""
         now = dt_util.utcnow()
         self.lan_failures += 1
+        wrong = err if isinstance(err, V2CIdentityError) else None
         if self.lan_ok is not False:
-            LOGGER.warning(
-                "Charger %s is not answering on the LAN (%s); using cloud data meanwhile",
-                self.name,
-                err,
-            )
+            if wrong is not None:
+                LOGGER.warning(
+                    "The LAN address of charger %s (%s) answers as charger %s; "
+                    "not using it, using cloud data meanwhile",
+                    self.name,
+                    self.device_id,
+                    wrong.answered or "without an id",
+                )
+            else:
+                LOGGER.warning(
+                    "Charger %s is not answering on the LAN (%s); using cloud data meanwhile",
+                    self.name,
+                    err,
+                )
             self.outage_since = now
+        self.wrong_id = (wrong.answered or "?") if wrong is not None else None
         changed = self.lan_ok is not False
         self.lan_ok = False
         if changed and self.cloud is not None:
@@ -294,10 +321,17 @@ class V2CCharger:
             if self.charge_status is None:
                 # Live values must now come from the cloud, which has none yet: ask at once.
                 self.cloud.async_confirm(self.device_id, delay=0)
+        failed_host = self._client.host if self._client is not None else None
+        swapped: str | None = None
+        if wrong is not None and wrong.answered and failed_host:
+            # Our address now answers as another charger of ours: that is where it lives now,
+            # and its old address is the first place to look for us (a swap); ids are checked.
+            swapped = self._tell_address(wrong.answered, failed_host)
         # The host may have changed (DHCP): pick again from the candidates next time.
         if not self.host_override:
             self._client = None
-            self.last_lan_ip = None
+            if self.last_lan_ip in (failed_host, None):
+                self.last_lan_ip = swapped
         if self.outage_since is not None and now - self.outage_since >= LAN_OUTAGE_REPAIR_AFTER:
             ir.async_create_issue(
                 self.hass,
@@ -305,9 +339,36 @@ class V2CCharger:
                 self.lan_issue_id,
                 is_fixable=False,
                 severity=ir.IssueSeverity.WARNING,
-                translation_key="lan_unreachable",
-                translation_placeholders={"name": self.name},
+                translation_key="lan_wrong_charger" if self.wrong_id else "lan_unreachable",
+                translation_placeholders=(
+                    {"name": self.name, "device_id": self.device_id, "other": self.wrong_id}
+                    if self.wrong_id
+                    else {"name": self.name}
+                ),
             )
+
+    def _tell_address(self, device_id: str, host: str) -> str | None:
+        """Give another charger of this entry the address that answered with its id.
+
+        Return the address that charger used before (None if it is not ours or had none).
+        """
+        runtime = getattr(self.entry, "runtime_data", None)
+        chargers = runtime.chargers if runtime is not None else {}
+        other = next((c for i, c in chargers.items() if i.casefold() == device_id.casefold()), None)
+        if other is None or other is self:
+            return None
+        client = other.lan_client()
+        before = client.host if client is not None else None
+        other.learn_address(host)
+        return before if before != host else None
+
+    def learn_address(self, host: str) -> None:
+        """Use host next (it answered with this charger's id); an override always wins."""
+        if self.host_override or self.mode != MODE_LAN:
+            return
+        self.last_lan_ip = host
+        if self._client is not None and self._client.host != host:
+            self._client = None
 
     @property
     def lan_issue_id(self) -> str:
@@ -332,9 +393,13 @@ class V2CCharger:
         ):
             key, value = command.lan
             try:
-                await client.write(key, value)
+                # Identity first when the firmware sends it: the address may have moved (DHCP).
+                await client.write(key, value, verify=self.sends_id)
             except V2CValidationError as err:
                 raise _invalid(err) from err
+            except V2CIdentityError as err:
+                lan_error = err
+                self.lan_failed(err)
             except V2CError as err:
                 lan_error = err
                 LOGGER.debug("LAN write %s to %s failed: %s", key, self.device_id, err)

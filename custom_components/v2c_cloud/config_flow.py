@@ -301,6 +301,7 @@ class V2CCloudOptionsFlow(OptionsFlow):
         assert self._charger is not None
         current = self._options[CONF_CHARGERS].get(self._charger, {})
         errors: dict[str, str] = {}
+        other = ""
         if user_input is not None and CONF_MODE in user_input:
             host = (user_input.get(CONF_HOST) or "").strip()
             if host:
@@ -309,6 +310,11 @@ class V2CCloudOptionsFlow(OptionsFlow):
                     validate_lan_host(host, allow_loopback=sim)
                 except V2CValidationError:
                     errors[CONF_HOST] = "invalid_host"
+                else:
+                    # Refuse an address that answers as another charger (unreachable is fine).
+                    found, _ = await _async_probe(self.hass, host, sim)
+                    if found and found.casefold() != self._charger.casefold():
+                        errors[CONF_HOST], other = "wrong_charger", found
             if not errors:
                 settings: dict[str, Any] = {CONF_MODE: user_input[CONF_MODE]}
                 if host:
@@ -336,5 +342,8 @@ class V2CCloudOptionsFlow(OptionsFlow):
                 schema, user_input or {CONF_HOST: current.get(CONF_HOST, "")}
             ),
             errors=errors,
-            description_placeholders={"name": self._chargers().get(self._charger, self._charger)},
+            description_placeholders={
+                "name": self._chargers().get(self._charger, self._charger),
+                **({"other": other} if other else {}),
+            },
         )

@@ -23,8 +23,9 @@ MAX_SCAN_INTERVAL: Final = 300
 
 # A LAN-mode charger whose LAN API fails for this long raises a repair issue.
 LAN_OUTAGE_REPAIR_AFTER: Final = timedelta(minutes=10)
-# Consecutive LAN failures stretch the LAN poll interval up to this.
-LAN_BACKOFF_MAX: Final = timedelta(seconds=300)
+# Consecutive LAN failures stretch the LAN poll interval by up to this: with a poll that timed out
+# (LAN_REQUEST_TIMEOUT) a LAN that comes back is used again within one poll interval + 30 s.
+LAN_BACKOFF_EXTRA: Final = timedelta(seconds=20)
 LAN_REQUEST_TIMEOUT: Final = 10.0
 CLOUD_REQUEST_TIMEOUT: Final = 15.0
 

@@ -14,10 +14,11 @@ from homeassistant.components.sensor import (
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import callback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
+from homeassistant.util import dt as dt_util
 
 from .charger import V2CCharger
 from .entity import V2CCloudEntity, V2CCloudEntityDescription
-from .session import accumulate
+from .lifetime import Lifetime, Reading
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,24 +38,19 @@ LIFETIME_ENERGY = V2CCloudLifetimeEnergyDescription(
 
 @dataclass(kw_only=True)
 class LifetimeEnergyData(ExtraStoredData):
-    """What survives a restart: the total and the last session reading it includes."""
+    """What survives a restart: the total and the session it follows (lifetime.Lifetime)."""
 
-    total: float
-    last: float | None
+    state: Lifetime
 
     def as_dict(self) -> dict[str, Any]:
         """Return the stored form."""
-        return {"total": self.total, "last": self.last}
+        return self.state.as_dict()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LifetimeEnergyData | None:
-        """Restore, or None when the stored data is unusable."""
-        total, last = data.get("total"), data.get("last")
-        if not isinstance(total, int | float) or isinstance(total, bool) or total < 0:
-            return None
-        if last is not None and (not isinstance(last, int | float) or isinstance(last, bool)):
-            last = None
-        return cls(total=float(total), last=None if last is None else float(last))
+        """Restore (earlier {total, last} data too), or None when the stored data is unusable."""
+        state = Lifetime.from_dict(data)
+        return None if state is None else cls(state=state)
 
 
 class V2CCloudLifetimeEnergySensor(V2CCloudEntity, SensorEntity, RestoreEntity):
@@ -65,7 +61,7 @@ class V2CCloudLifetimeEnergySensor(V2CCloudEntity, SensorEntity, RestoreEntity):
     def __init__(self, charger: V2CCharger, description: V2CCloudLifetimeEnergyDescription) -> None:
         """Start from zero until the restored value arrives."""
         super().__init__(charger, description)
-        self._stored = LifetimeEnergyData(total=0.0, last=None)
+        self._stored = LifetimeEnergyData(state=Lifetime())
 
     async def async_added_to_hass(self) -> None:
         """Restore the total, then count the current reading against it."""
@@ -83,17 +79,17 @@ class V2CCloudLifetimeEnergySensor(V2CCloudEntity, SensorEntity, RestoreEntity):
         super()._handle_coordinator_update()
 
     def _count(self) -> None:
-        """Fold the current session-energy reading into the total."""
+        """Fold the current session reading into the total (lifetime.py has the rules)."""
         data = self.charger.data
         if not self.coordinator.last_update_success or data is None:
             return
-        total, last = accumulate(self._stored.total, self._stored.last, data.charge_energy)
-        self._stored = LifetimeEnergyData(total=total, last=last)
+        now = dt_util.utcnow().timestamp()
+        self._stored = LifetimeEnergyData(state=self._stored.state.feed(Reading.of(data), now))
 
     @property
     def native_value(self) -> float:
         """Return the lifetime energy in kWh."""
-        return round(self._stored.total, 4)
+        return round(self._stored.state.total, 4)
 
     @property
     def extra_restore_state_data(self) -> LifetimeEnergyData:

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import RealtimeData, V2CError
-from .const import DOMAIN, LAN_BACKOFF_MAX, LOGGER
+from .const import DOMAIN, LAN_BACKOFF_EXTRA, LOGGER
 
 if TYPE_CHECKING:
     from .charger import V2CCharger
@@ -86,7 +86,8 @@ class V2CRealtimeCoordinator(DataUpdateCoordinator[RealtimeData]):
         factor = 2 ** min(charger.lan_failures, 5)
         seconds = self.base_interval.total_seconds()
         if charger.lan_failures:
-            seconds = min(seconds * factor, max(seconds, LAN_BACKOFF_MAX.total_seconds()))
+            # Back off, but never so far that a returning LAN waits more than a poll + 30 s.
+            seconds = min(seconds * factor, seconds + LAN_BACKOFF_EXTRA.total_seconds())
         self.update_interval = timedelta(seconds=seconds)
 
     @callback

@@ -1,4 +1,4 @@
-"""Charging sessions seen in the live data: lifetime energy and start/finish transitions.
+"""Charging sessions seen in the live data: start/finish transitions (lifetime.py: energy).
 
 Pure logic (no Home Assistant imports) so every sequence of readings is unit-tested.
 """
@@ -6,33 +6,9 @@ Pure logic (no Home Assistant imports) so every sequence of readings is unit-tes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Literal
 
 from .api import ChargeState, RealtimeData
-
-# Session energy moves by more than this when a new session starts; smaller drops are rounding
-# differences between the LAN (4 decimals) and the cloud-synthesised value (2 decimals).
-ENERGY_NOISE: Final = 0.05
-
-
-def accumulate(
-    total: float, last: float | None, reading: float | None
-) -> tuple[float, float | None]:
-    """Return the new (lifetime total, last session reading) after one session-energy reading.
-
-    The total only ever grows: an increase adds the difference, a drop below the noise level is
-    ignored, a larger drop is a new session (or a firmware that resets on pause) whose energy so far
-    is added. Missing readings (outages) change nothing.
-    """
-    if reading is None or reading < 0:
-        return total, last
-    if last is None:
-        return total, reading
-    if reading >= last:
-        return total + (reading - last), reading
-    if last - reading <= ENERGY_NOISE:
-        return total, last
-    return total + reading, reading
 
 
 @dataclass(frozen=True, kw_only=True)

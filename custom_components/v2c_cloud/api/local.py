@@ -26,6 +26,18 @@ from .normalize import parse_read_value, parse_realtime
 _LOGGER = logging.getLogger(__name__)
 
 
+class V2CIdentityError(V2CResponseError):
+    """The LAN address answered as another charger (or, once ids were seen, without an id)."""
+
+    def __init__(self, *, expected: str, answered: str | None) -> None:
+        """Name both ids."""
+        super().__init__(
+            f"the address answers as charger {answered or '(no id)'}, not as {expected}"
+        )
+        self.expected = expected
+        self.answered = answered
+
+
 def _key(key: str, allowed: Collection[str], what: str) -> str:
     """Return the trimmed keyword if it is in the (case-sensitive) whitelist."""
     trimmed = key.strip() if isinstance(key, str) else ""
@@ -48,9 +60,16 @@ class V2CLocalClient:
         session: ClientSession,
         request_timeout: float = LAN_REQUEST_TIMEOUT,
         allow_loopback: bool = False,
+        expected_id: str | None = None,
     ) -> None:
-        """Validate the host (V2CValidationError if refused) and keep the injected session."""
+        """Validate the host (V2CValidationError if refused) and keep the injected session.
+
+        With expected_id, every `/RealTimeData` answer whose `ID` names another charger raises
+        V2CIdentityError; with require_id also one without an `ID`.
+        """
         self.host = validate_lan_host(host, allow_loopback=allow_loopback)
+        self.expected_id = expected_id
+        self.require_id = False
         self._session = session
         self.request_timeout = request_timeout
         self.request_count = 0
@@ -89,7 +108,21 @@ class V2CLocalClient:
     async def realtime(self) -> RealtimeData:
         """Return the live `/RealTimeData` payload."""
         _, text = await self._get("RealTimeData")
-        return parse_realtime(text)
+        data = parse_realtime(text)
+        self._check_identity(data.device_id)
+        return data
+
+    def _check_identity(self, answered: str | None) -> None:
+        """Raise V2CIdentityError when the answer is not from the expected charger."""
+        expected = self.expected_id
+        if expected is None:
+            return
+        if answered is None:
+            if self.require_id:
+                raise V2CIdentityError(expected=expected, answered=None)
+            return
+        if answered.strip().casefold() != expected.strip().casefold():
+            raise V2CIdentityError(expected=expected, answered=answered)
 
     async def read(self, key: str) -> float:
         """Read one keyword missing from RealTimeData (LogoLED, LightLED, ChargeMode)."""
@@ -113,14 +146,20 @@ class V2CLocalClient:
                 values[key] = result
         return data.with_reads(values)
 
-    async def write(self, key: str, value: int) -> None:
-        """Write one whitelisted keyword; success is HTTP 200 with body `OK`."""
+    async def write(self, key: str, value: int, *, verify: bool = False) -> None:
+        """Write one whitelisted keyword; success is HTTP 200 with body `OK`.
+
+        With verify, `/RealTimeData` is read first (after the value passed validation) and the
+        write is only sent when it comes from the expected charger.
+        """
         keyword = _key(key, LAN_WRITE_KEYS, "write")
         low, high = LAN_WRITE_RANGES[keyword]
         # Booleans are sent as 1/0, never as True/False (PROTOCOL §3.4).
         number = int(value) if isinstance(value, bool) else value
         checked = check.integer(number, field="value", low=low, high=high)
         path = f"write/{quote(keyword, safe='')}={quote(str(checked), safe='')}"
+        if verify:
+            await self.realtime()
         status, text = await self._get(path)
         # pytrydan's rule; the reference ignores the body (PROTOCOL §3.4, §9.13).
         if status != 200 or text.strip().upper() != "OK":
