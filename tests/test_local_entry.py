@@ -214,6 +214,7 @@ async def test_lan_only_commands_and_cloud_services(
         await hass.services.async_call(
             DOMAIN, "trigger_update", {"device_id": [device.id]}, blocking=True
         )
+    assert isinstance(err.value, ServiceValidationError)  # a state check, before any request
     assert err.value.translation_key == "cloud_required"
     with pytest.raises(ServiceValidationError) as err2:
         await hass.services.async_call(

@@ -46,6 +46,7 @@ class V2CChargerService:
     schema: V2CServiceSchema
     run: Callable[[V2CCharger, Data], Awaitable[Result | None]]
     event: str | None = None
+    cloud_only: bool = False
 
 
 def routed(command_fn: Callable[[Data], Command], schema: V2CServiceSchema) -> V2CChargerService:
@@ -92,7 +93,7 @@ def cloud(
         if confirm is not None:
             charger.cloud.async_confirm(charger.device_id, confirm)
 
-    return V2CChargerService(schema=schema, run=run)
+    return V2CChargerService(schema=schema, run=run, cloud_only=True)
 
 
 def query[T](
@@ -109,7 +110,7 @@ def query[T](
         value = await charger.async_cloud(lambda client, device_id: fetch(client, device_id, data))
         return present(value, data)
 
-    return V2CChargerService(schema=schema, run=run, event=event)
+    return V2CChargerService(schema=schema, run=run, event=event, cloud_only=True)
 
 
 # ---- JSON-safe views of the API models ---------------------------------------------------------
@@ -411,6 +412,10 @@ def _charger_handler(
     async def handle(call: ServiceCall) -> ServiceResponse:
         """Run the action per charger; fire events and collect results keyed by charger id."""
         targets = async_resolve_chargers(call.hass, call.data[sch.ATTR_DEVICE_ID])
+        if service.cloud_only:  # refused before anything is sent to any charger
+            for _, charger in targets:
+                if charger.cloud is None:
+                    raise validation_error("cloud_required", name=charger.name)
         results: Result = {}
         errors: list[HomeAssistantError] = []
         # Every charger is tried even after a failure; the first failure is raised at the end.
