@@ -312,7 +312,7 @@ class V2CCloudOptionsFlow(OptionsFlow):
                     errors[CONF_HOST] = "invalid_host"
                 else:
                     # Refuse an address that answers as another charger (unreachable is fine).
-                    found, _ = await _async_probe(self.hass, host, sim)
+                    found, _ = await async_probe(self.hass, host, sim)
                     if found and found.casefold() != self._charger.casefold():
                         errors[CONF_HOST], other = "wrong_charger", found
             if not errors:
