@@ -1,11 +1,10 @@
-"""Benchmark 1: automatic cloud calls and cloud data age over a simulated day."""
+"""Benchmark 1: automatic cloud calls and live-data freshness over a simulated day."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
-import math
 import statistics
 
 from freezegun.api import FrozenDateTimeFactory
@@ -16,150 +15,234 @@ import pytest
 
 from custom_components.v2c_cloud.budget import AUTOMATIC_BUDGET
 from simulator import ChargerConfig, Simulator
+from simulator.records import RequestRecord
 
-from ._helpers import account_entry, fleet, seconds_to_next_timer, tick
+from ._helpers import account_entry, seconds_to_next_timer, tick
 from ._report import note, record, summarize
 
 pytestmark = pytest.mark.freeze_time("2026-11-26 00:00:00+00:00")
 
 DAY = 86_400.0
-SAMPLE_EVERY = 60.0
 LAN_POLL = 300
-FLEETS = [(count, lan) for count in (1, 3, 10) for lan in (True, False)]
-# The earlier integration as measured (gap between cycles, calls per day).
-REFERENCE_MEASURED = {1: (260, 691), 3: (660, 819)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario:
+    """One account: its chargers (lan, charging) and the figures to compare with."""
+
+    key: str
+    label: str
+    chargers: tuple[tuple[bool, bool], ...]
+    reference: str
+    before: str
+    goal: str
+
+
+SCENARIOS = (
+    Scenario(
+        key="1-lan",
+        label="1 on LAN",
+        chargers=((True, False),),
+        reference="210 s, —",
+        before="110 s, —",
+        goal="cloud refresh no worse (≤ 110 s), ≤ 850 calls",
+    ),
+    Scenario(
+        key="3-lan",
+        label="3 on LAN",
+        chargers=((True, True), (True, False), (True, False)),
+        reference="610 s, —",
+        before="330 s, —",
+        goal="cloud refresh no worse (≤ 330 s), ≤ 850 calls",
+    ),
+    Scenario(
+        key="10-lan",
+        label="10 on LAN",
+        chargers=((True, False),) * 10,
+        reference="—",
+        before="—",
+        goal="≤ 850 calls",
+    ),
+    Scenario(
+        key="1-4g-charging",
+        label="1 on 4G, charging",
+        chargers=((False, True),),
+        reference="210 s, 852",
+        before="220 s, 813",
+        goal="≤ 120 s, ≤ 850 calls",
+    ),
+    Scenario(
+        key="3-4g-one-charging",
+        label="3 on 4G, one charging, two idle",
+        chargers=((False, True), (False, False), (False, False)),
+        reference="610 s each, 881",
+        before="650 s each, 832",
+        goal="charging ≤ 200 s, idle ≤ 900 s, ≤ 850 calls",
+    ),
+    Scenario(
+        key="10-4g-idle",
+        label="10 on 4G, idle",
+        chargers=((False, False),) * 10,
+        reference="—",
+        before="—",
+        goal="≤ 850 calls",
+    ),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
 class DayRun:
     """What one simulated day produced."""
 
-    count: int
-    lan: bool
+    scenario: Scenario
     calls: int
-    gap: float
-    median_age: float
+    rejected: int
+    gaps: dict[str, float]
+    """Median live gap per charger id (LAN chargers: their cloud refresh gap)."""
+    charging: frozenset[str]
+    lan: frozenset[str]
 
 
 RUNS: list[DayRun] = []
 
 
-def _label(count: int, lan: bool) -> str:
-    """Return the table label of a fleet."""
-    return f"{count} on {'LAN' if lan else '4G'}"
-
-
-def reference(count: int) -> tuple[float, float, str]:
-    """Return the earlier integration's interval, calls per day and how they were obtained."""
-    if count in REFERENCE_MEASURED:
-        measured_gap, measured_calls = REFERENCE_MEASURED[count]
-        return float(measured_gap), float(measured_calls), "measured"
-    interval = float(max(math.ceil(count * 2 * DAY / 850), 120))
-    calls = DAY / interval * 2 * count + DAY / 3600 + count * (DAY / 21_600 + DAY / 43_200)
-    return interval, calls, "computed"
-
-
 @pytest.fixture
 def chargers(request: pytest.FixtureRequest) -> list[ChargerConfig]:
     """Return the fleet of this run."""
-    count, lan = request.param
-    return fleet(count, lan=lan)
+    scenario: Scenario = request.param
+    return [
+        ChargerConfig(
+            device_id=f"V2C{i:04d}X",
+            name=f"Charger {i}",
+            lan=lan,
+            car_connected=charging,
+            charging=charging,
+        )
+        for i, (lan, charging) in enumerate(scenario.chargers, start=1)
+    ]
+
+
+def _median_gap(day: list[RequestRecord], path: str, device_id: str) -> float:
+    """Return the median time between two successful reads of `path` for a charger."""
+    times = [r.time for r in day if r.path == path and r.device_id == device_id]
+    return statistics.median(b - a for a, b in pairwise(times))
 
 
 @pytest.mark.parametrize(
-    "chargers", FLEETS, indirect=True, ids=[f"{c}-{'lan' if n else 'cloud'}" for c, n in FLEETS]
+    ("chargers", "scenario"),
+    [(s, s) for s in SCENARIOS],
+    indirect=["chargers"],
+    ids=[s.key for s in SCENARIOS],
 )
 async def test_cloud_calls_per_day(
     hass: HomeAssistant,
     simulator: Simulator,
     chargers: list[ChargerConfig],
+    scenario: Scenario,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Run 24 h of simulated time and count the cloud calls the integration makes."""
+    """Run 24 h of simulated time and measure the cloud calls and each charger's live gap."""
     entry = account_entry(simulator, {CONF_SCAN_INTERVAL: LAN_POLL})
     entry.add_to_hass(hass)
     start = dt_util.utcnow()
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    cloud = entry.runtime_data.cloud
-    assert cloud is not None
 
-    ages: list[float] = []
-    next_sample = SAMPLE_EVERY
     elapsed = 0.0
     while elapsed < DAY:
-        step = min(next_sample, DAY) - elapsed
+        step = DAY - elapsed
         if (due := seconds_to_next_timer(hass)) is not None:
             step = min(step, max(due, 0.5))
         await tick(hass, freezer, step)
         elapsed = (dt_util.utcnow() - start).total_seconds()
-        if elapsed >= next_sample - 1e-6:
-            assert cloud.data is not None and cloud.data.updated_at is not None
-            ages.append((dt_util.utcnow() - cloud.data.updated_at).total_seconds())
-            next_sample += SAMPLE_EVERY
 
     end = start.timestamp() + DAY
-    day = [r for r in simulator.requests if r.side == "cloud" and r.time < end]
-    first = min(simulator.chargers)
-    cycles = [
-        r.time for r in day if r.path == "/device/reported" and r.query.get("deviceId") == first
-    ]
-    gap = statistics.median(b - a for a, b in pairwise(cycles))
-    median_age = statistics.median(ages)
-    assert all(r.status == 200 for r in day)
-    assert len(day) > 0 and math.isfinite(gap) and gap > 0 and median_age >= 0
+    served = [r for r in simulator.requests if r.side == "cloud" and r.time < end]
+    day = [r for r in served if r.status == 200]
+    rejected = sum(r.status == 429 for r in served)
+    gaps = {
+        c.device_id: _median_gap(
+            day, "/device/reported" if c.lan else "/device/currentstatecharge", c.device_id
+        )
+        for c in chargers
+    }
+    settings = [_median_gap(day, "/device/reported", c.device_id) for c in chargers if not c.lan]
+    assert len(day) == len(served) - rejected and all(g > 0 for g in gaps.values())
 
-    count, lan = len(chargers), chargers[0].lan
-    ref_gap, ref_calls, how = reference(count)
+    run = DayRun(
+        scenario=scenario,
+        calls=len(served),
+        rejected=rejected,
+        gaps=gaps,
+        charging=frozenset(c.device_id for c in chargers if c.charging),
+        lan=frozenset(c.device_id for c in chargers if c.lan),
+    )
+    RUNS.append(run)
     record(
         "cloud",
-        _label(count, lan),
-        f"{gap:.0f} s",
-        f"**{len(day)}**",
-        f"{median_age:.0f} s",
-        f"{ref_gap:.0f} s ({how})",
-        f"{ref_calls:.0f} ({how})",
-        f"≈{ref_gap / 2:.0f} s",
+        scenario.label,
+        _gap_cell(run),
+        f"{statistics.median(settings):.0f} s" if settings else "—",
+        f"**{len(served)}**",
+        str(rejected),
+        scenario.reference,
+        scenario.before,
+        scenario.goal,
     )
-    paths = Counter(r.path for r in day)
+    paths = Counter(r.path for r in served)
     note(
         "cloud",
-        f"{_label(count, lan)}: "
+        f"{scenario.label}: "
         + ", ".join(f"`{path}` {n}" for path, n in sorted(paths.items(), key=lambda i: -i[1])),
     )
-    RUNS.append(DayRun(count=count, lan=lan, calls=len(day), gap=gap, median_age=median_age))
-    if lan and paths["/device/currentstatecharge"] and not any(r.lan for r in RUNS[:-1]):
-        note(
-            "cloud",
-            "The `/device/currentstatecharge` calls of the LAN fleets (one per charger) all come "
-            "from the start-up cycle: it runs before the chargers exist, so their LAN is not yet "
-            "known to work.",
-        )
-    hourly = math.ceil(3600 / gap) * gap
-    if lan and paths["/pairings/me"] < DAY / 3600 and hourly > 3600:
-        note(
-            "cloud",
-            f"{count} chargers: pairings are fetched by the first cycle after they are due, so "
-            f"every {hourly / 60:.0f} min ({paths['/pairings/me']} a day, not 24); the budget "
-            "reserves 24, one reason why long cycles end below 850.",
-        )
+
+
+def _gap_cell(run: DayRun) -> str:
+    """Return the live-gap cell: one figure, or charging / idle figures."""
+    charging = [g for d, g in run.gaps.items() if d in run.charging]
+    idle = [g for d, g in run.gaps.items() if d not in run.charging]
+    kind = " (cloud refresh)" if run.lan else ""
+    if charging and idle and not run.lan:
+        return f"charging {max(charging):.0f} s, idle {max(idle):.0f} s"
+    return f"{max(run.gaps.values()):.0f} s{kind}"
+
+
+def _run(key: str) -> DayRun:
+    """Return the run of a scenario."""
+    return next(run for run in RUNS if run.scenario.key == key)
 
 
 def test_cloud_summary() -> None:
-    """Summarise the six days: the worst call count against the automatic budget."""
-    if len(RUNS) != len(FLEETS):
+    """Summarise the days: calls against the budget and the freshness goals."""
+    if len(RUNS) != len(SCENARIOS):
         pytest.skip("needs every simulated day of this module")
     worst = max(RUNS, key=lambda run: run.calls)
     summarize(
-        "1. Automatic cloud calls / 24 h (worst of 6 fleets)",
-        f"{worst.calls} with {_label(worst.count, worst.lan)}",
-        f"≤ {AUTOMATIC_BUDGET} (quota 1000); earlier integration 691 to 819, ≈934 computed for 10",
-        worst.calls <= AUTOMATIC_BUDGET,
+        "1. Automatic cloud calls / 24 h (worst of 6 accounts)",
+        f"{worst.calls} with {worst.scenario.label}, {sum(r.rejected for r in RUNS)} answered 429",
+        f"≤ {AUTOMATIC_BUDGET} (quota 1000), no 429",
+        worst.calls <= AUTOMATIC_BUDGET and not any(r.rejected for r in RUNS),
     )
-    one = next(run for run in RUNS if run.count == 1 and run.lan)
+    one = _run("1-4g-charging")
     summarize(
-        "1. Median cloud data age, 1 LAN charger",
-        f"{one.median_age:.0f} s",
-        "earlier integration ≈130 s (260 s gap)",
-        one.median_age < 130,
+        "1. Live gap, 1 charging 4G charger (median)",
+        f"{max(one.gaps.values()):.0f} s",
+        "≤ 120 s (reference 210 s, before 220 s)",
+        max(one.gaps.values()) <= 120,
+    )
+    three = _run("3-4g-one-charging")
+    busy = max(g for d, g in three.gaps.items() if d in three.charging)
+    idle = max(g for d, g in three.gaps.items() if d not in three.charging)
+    summarize(
+        "1. Live gap, 3 on 4G: charging / idle (median)",
+        f"{busy:.0f} s / {idle:.0f} s",
+        "≤ 200 s / ≤ 900 s (reference 610 s each, before 650 s)",
+        busy <= 200 and idle <= 900,
+    )
+    lan1, lan3 = _run("1-lan"), _run("3-lan")
+    summarize(
+        "1. Cloud refresh of LAN chargers, 1 / 3 (median)",
+        f"{max(lan1.gaps.values()):.0f} s / {max(lan3.gaps.values()):.0f} s",
+        "no worse: ≤ 110 s / ≤ 330 s (reference 210 s / 610 s)",
+        max(lan1.gaps.values()) <= 110 and max(lan3.gaps.values()) <= 330,
     )

@@ -10,7 +10,7 @@ from .budget import periodic_plan
 from .cloud_reads import Fetched, fetch_cards, fetch_firmware
 from .const import LOGGER
 from .ledger import CallLedger
-from .schedule import TOLERANCE
+from .schedule import TOLERANCE, anchor
 
 VERSION_RETRY = timedelta(hours=1)
 RFID_RETRY = timedelta(minutes=30)
@@ -46,7 +46,7 @@ class PairingsCache:
             self.next_due = now + PAIRINGS_RETRY
             return cached
         plan = periodic_plan(max(len(fetched), 1))
-        self.next_due = now + timedelta(seconds=plan.pairings)
+        self.next_due = anchor(now, self.next_due) + timedelta(seconds=plan.pairings)
         result = {p.device_id: p for p in fetched}
         gone = set(cached) - set(result)
         unconfirmed = gone - self.missing
@@ -71,11 +71,11 @@ class SlowReads:
     ) -> None:
         """Add the firmware and RFID list to `fetched` when they are due."""
         plan = periodic_plan(max(count, 1))
-        if now + TOLERANCE >= self.next_version.get(device_id, now):
+        if now + TOLERANCE >= (due := self.next_version.get(device_id, now)):
             fetched.firmware = await fetch_firmware(client, device_id)
             wait = timedelta(seconds=plan.version) if fetched.firmware else VERSION_RETRY
-            self.next_version[device_id] = now + wait
-        if now + TOLERANCE >= self.next_rfid.get(device_id, now):
+            self.next_version[device_id] = anchor(now, due) + wait
+        if now + TOLERANCE >= (due := self.next_rfid.get(device_id, now)):
             fetched.cards = await fetch_cards(client, device_id)
             wait = timedelta(seconds=plan.rfid) if fetched.cards is not None else RFID_RETRY
-            self.next_rfid[device_id] = now + wait
+            self.next_rfid[device_id] = anchor(now, due) + wait

@@ -26,6 +26,11 @@ RETRY_FIRST: Final = 30.0
 RETRY_CAP: Final = 85.0
 
 
+def anchor(now: datetime, due: datetime | None) -> datetime:
+    """Return what the next due time counts from: the due time when read just before it."""
+    return due if due is not None and now < due <= now + TOLERANCE else now
+
+
 def retry_delay(previous: float | None, interval: float) -> float:
     """Return the wait before re-trying a read that never reached the server."""
     delay = RETRY_FIRST if previous is None else previous * 2
@@ -50,9 +55,13 @@ class Schedule:
         return [stream for stream in streams if self.is_due(stream, now)]
 
     def read(self, stream: Stream, now: datetime, interval: float) -> None:
-        """Record a successful read; the next one is an interval later."""
+        """Record a successful read; the next one is an interval later.
+
+        A read a moment before it was due (timers fire up to a second early) counts from when
+        it was due, so the schedule does not creep forward.
+        """
         self.last[stream] = now
-        self.due[stream] = now + timedelta(seconds=interval)
+        self.due[stream] = anchor(now, self.due.get(stream)) + timedelta(seconds=interval)
         self.retries.pop(stream, None)
 
     def failed(self, stream: Stream, now: datetime, interval: float, *, reached: bool) -> float:
