@@ -97,7 +97,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             self._account(now)
             self._set_quota_issue(True)
             interval = self.update_interval or timedelta(seconds=FLOOR)
-            self._backoff = backoff_interval(interval.total_seconds())
+            self._backoff, self._retry = backoff_interval(interval.total_seconds()), None
             self._set_wake(now, self._backoff)
             if self.data is None:
                 raise UpdateFailed(
