@@ -259,9 +259,9 @@ def _json_depth_exceeded(source: str) -> bool:
 
 def _json_problem(value: Any, depth: int) -> Reason | None:
     """Return why a decoded value is not plain JSON within JSON_DEPTH_MAX levels (None: fine)."""
-    if depth > JSON_DEPTH_MAX:
-        return "object_too_deep"
     children: list[Any] = []
+    if isinstance(value, Mapping | list | tuple) and depth > JSON_DEPTH_MAX:
+        return "object_too_deep"  # containers count, as in the text scan
     if isinstance(value, Mapping):
         if not all(isinstance(key, str) for key in value):
             return "invalid_object"
