@@ -44,12 +44,14 @@ host_python() {
   return 1
 }
 
-# lane_unavailable: print why the chroot can't be built here (empty when it can).
+# lane_unavailable [LANE]: print why the chroot can't be built here (empty when it can).
 lane_unavailable() {
+  local need="Python >= 3.14.2"
+  [ "${1:-}" = middle ] && need="Python >= 3.13.2"
   if [ "$(id -u)" != 0 ]; then
-    echo "no Python >= 3.14.2 on this machine and building the Debian sid chroot needs root"
+    echo "no $need on this machine, and building the Debian sid chroot with one needs root"
   elif ! command -v unshare >/dev/null 2>&1; then
-    echo "no Python >= 3.14.2 on this machine and no 'unshare' (util-linux) to run the chroot"
+    echo "no $need on this machine, and no 'unshare' (util-linux) to run the chroot"
   fi
 }
 
@@ -106,7 +108,7 @@ ensure_chroot() {
   local dir tmp why
   dir=$(chroot_dir)
   chroot_ready && return 0
-  why=$(lane_unavailable)
+  why=$(lane_unavailable "${1:-}")
   if [ -n "$why" ]; then echo "error: $why" >&2; return 1; fi
   mkdir -p "$(lanes_dir)"
   (
@@ -183,7 +185,7 @@ ensure_lane_venv() {
   mode=$(lane_mode "$lane")
   venv=$(lane_venv "$lane")
   if [ "${mode%% *}" = chroot ]; then
-    ensure_chroot || return 1
+    ensure_chroot "$lane" || return 1
     stamp_path="$(chroot_dir)$venv/.requirements.sha256"
   else
     stamp_path="$venv/.requirements.sha256"
