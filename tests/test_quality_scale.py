@@ -155,7 +155,7 @@ EVIDENCE: dict[str, Callable[[], None]] = {
     "icon-translations": lambda: _has(_src("icons.json"), '"state"'),
     "reconfiguration-flow": lambda: _has(_src("config_flow.py"), "async_step_reconfigure"),
     "repair-issues": lambda: _has(_all_src() + json.dumps(_strings()), "async_create_issue", "lan_unreachable", "quota_exhausted"),
-    "stale-devices": lambda: _has(_src("__init__.py") + _src("runtime.py"), "async_remove_config_entry_device", "remove_config_entry_id"),
+    "stale-devices": lambda: _has(_src("__init__.py") + _src("runtime.py"), "async_remove_config_entry_device", "async_remove_device"),
     "async-dependency": lambda: _has(str("import requests" not in _all_src()), "True"),
     "inject-websession": lambda: _has(_src("__init__.py"), "async_get_clientsession(hass)"),
     "strict-typing": lambda: (_has((ROOT / "pyproject.toml").read_text(), "strict = true"), _has((ROOT / "scripts" / "test").read_text(), "mypy")),

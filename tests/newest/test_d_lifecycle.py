@@ -9,6 +9,7 @@ import time
 
 import aiohttp
 
+from scripts.demo_api import HomeAssistantWebSocket
 from scripts.demo_proc import DemoError
 from scripts.demo_stack import DemoStack
 from simulator import Simulator
@@ -34,6 +35,13 @@ async def test_reload(stack: DemoStack) -> None:
     assert answer["require_restart"] is False
     entries = await stack.api("GET", "/api/config/config_entries/entry")
     assert next(e for e in entries if e["entry_id"] == stack.entry_id)["state"] == "loaded"
+
+
+async def test_http_settings_confirmed(ws: HomeAssistantWebSocket) -> None:
+    """The demo confirmed the YAML `http:` settings: no trial left that would restart HA."""
+    config = await ws.command("http/config")
+    assert config["pending"] is None, config
+    assert config["revert_at"] is None, config
 
 
 async def test_restart_from_the_ui(stack: DemoStack) -> None:
