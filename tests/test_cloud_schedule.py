@@ -40,7 +40,8 @@ async def _run_until(
 ) -> None:
     """Move simulated time to `until` (simulator clock), timer by timer."""
     while (left := until - simulator.now()) > 0:
-        step = min(left, max(_next_timer(hass) or left, 0.5))
+        due = _next_timer(hass)
+        step = min(left, max(left if due is None else due, 0.5))
         freezer.tick(timedelta(seconds=step))
         async_fire_time_changed(hass)
         await hass.async_block_till_done(wait_background_tasks=True)
@@ -218,3 +219,24 @@ async def test_cloud_back_within_90_s(
     # Quota: refused attempts cost nothing; on return only what was due is read.
     assert len(served) <= normal + 10 * outage / 3600
     assert cloud.ledger.calls - booked == len(served)
+
+
+async def test_empty_account_checks_pairings_hourly(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With every charger gone from the account, only the pairings are read, about hourly."""
+    cloud = init_integration.runtime_data.cloud
+    for charger_id in (LAN_ID, CLOUD_ID):
+        simulator.remove_charger(charger_id)
+    start = simulator.now()
+    await _run_until(hass, freezer, simulator, start + 2 * HOUR)
+    assert init_integration.runtime_data.chargers == {}
+    since = simulator.now()
+    await _run_until(hass, freezer, simulator, since + 3 * HOUR)
+    calls = [r.path for r in simulator.requests if r.side == "cloud" and r.time >= since]
+    assert calls == ["/pairings/me"] * 3
+    assert cloud.update_interval is not None
+    assert cloud.update_interval.total_seconds() >= 90

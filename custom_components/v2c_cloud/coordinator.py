@@ -252,9 +252,12 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                     self.schedule.failed(stream, now, interval, reached=reached(err))
 
     def _until_due(self, now: datetime, data: V2CCloudData | None = None) -> float:
-        """Return the seconds until the next stream is due."""
+        """Return the seconds until the next stream is due (an empty account: the pairings)."""
         current: V2CCloudData | None = data if data is not None else self.data
         pairings = current.pairings if current is not None else {}
+        if not pairings and current is not None:
+            due = self._pairings.next_due
+            return max((due - now).total_seconds() if due else 0.0, FLOOR)
         return (self.schedule.next_due(self._streams(pairings), now) - now).total_seconds()
 
     def _set_wake(self, now: datetime, seconds: float) -> None:
