@@ -269,3 +269,21 @@ async def test_lan_back_within_a_poll_and_30_s(
     print(f"\nLAN recovery at a {scan} s poll: {seconds} s")
     assert garage.lan_ok
     assert seconds <= scan + 30
+
+
+@pytest.mark.parametrize("quirk", ["missing_comma", "unquoted_version", "duplicate_key"])
+async def test_malformed_bodies_of_real_firmware_give_lan_values(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory, quirk: str
+) -> None:
+    """A FW 1.6.13 body with PROTOCOL §3.2a quirks is LAN data, not a LAN outage."""
+    simulator.chargers[LAN_ID].firmware = "1.6.13"
+    simulator.faults.add(Fault(side="lan", kind="quirk", quirk=quirk, path="/RealTimeData"))
+    entry = await _setup(hass, _entry(simulator, 5))
+    garage = entry.runtime_data.chargers[LAN_ID]
+    for _ in range(3):
+        await _tick(hass, freezer, 5)
+    assert garage.lan_ok is True
+    assert garage.data is not None and garage.data.source == "lan"
+    assert hass.states.get("sensor.garage_firmware").state == "1.6.13"
+    assert hass.states.get("sensor.garage_charge_state").state == "charging"
+    assert hass.states.get("select.garage_phase_mode").state == "monophasic"

@@ -19,7 +19,7 @@ import math
 import string
 from typing import Any
 
-from ._http import loads_json, maybe_json
+from ._http import maybe_json
 from .exceptions import V2CResponseError
 from .models import (
     ChargeStatus,
@@ -32,6 +32,7 @@ from .models import (
     StatisticsRecord,
     WifiNetwork,
 )
+from .repair import loads_realtime
 
 _TRUE_WORDS = frozenset({"true", "1", "yes", "on", "online", "enabled"})
 _FALSE_WORDS = frozenset({"false", "0", "no", "off", "offline", "disabled"})
@@ -245,7 +246,7 @@ def parse_realtime(text: str) -> RealtimeData:
     cleaned = text.lstrip("\ufeff").strip().rstrip(_TRAILING_JUNK)
     if not cleaned:
         raise V2CResponseError("Empty RealTimeData payload")
-    data = loads_json(cleaned)
+    data = loads_realtime(cleaned)  # repairs PROTOCOL §3.2a bodies, refuses the rest
     if not isinstance(data, dict):
         raise V2CResponseError(f"Unexpected RealTimeData payload: got {_kind(data)}")
     d = _lower_keys(data)
