@@ -22,7 +22,7 @@ _LOGGER = logging.getLogger(__name__)
 MAX_BODY: Final = 16_384
 """Characters: a real body is under 1 kB; longer ones are not repaired."""
 # A bare dotted version where a value is expected: :1.6.13, or :1.6.13}
-_UNQUOTED_VERSION: Final = re.compile(r'(:\s*)(\d+(?:\.\d+){2,})(?=\s*[,}])')
+_UNQUOTED_VERSION: Final = re.compile(r"(:\s*)(\d+(?:\.\d+){2,})(?=\s*[,}])")
 # A member that follows a value without the comma: ...4600"ReadyState":0 or ..."Home""IP":"x"
 _MISSING_COMMA: Final = re.compile(r'([0-9"el\]}])(\s*)("[A-Za-z_][A-Za-z0-9_]*"\s*:)')
 
