@@ -70,3 +70,30 @@ def fmt_s(seconds: float) -> str:
     if seconds >= 1:
         return f"{seconds:.2f} s"
     return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+async def cloud_down(simulator: Simulator) -> int:
+    """Close the simulator's cloud listener (connections refused); return its port."""
+    listener = simulator._cloud
+    assert listener is not None
+    await listener.close()
+    simulator._cloud = None
+    return listener.port
+
+
+async def cloud_up(simulator: Simulator, port: int) -> None:
+    """Listen for the cloud again on the same port."""
+    from simulator.cloud import cloud_handler
+    from simulator.net import Listener, bind
+
+    simulator._cloud = Listener(cloud_handler(simulator), bind(simulator.host, port))
+    await simulator._cloud.start()
+
+
+async def run_until(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: Simulator, until: float
+) -> None:
+    """Move simulated time to `until` (simulator clock), timer by timer."""
+    while (left := until - simulator.now()) > 0:
+        due = seconds_to_next_timer(hass)
+        await tick(hass, freezer, min(left, max(left if due is None else due, 0.5)))

@@ -17,7 +17,7 @@ from custom_components.v2c_cloud.budget import AUTOMATIC_BUDGET
 from simulator import ChargerConfig, Simulator
 from simulator.records import RequestRecord
 
-from ._helpers import account_entry, seconds_to_next_timer, tick
+from ._helpers import account_entry, cloud_down, cloud_up, run_until, seconds_to_next_timer, tick
 from ._report import note, record, summarize
 
 pytestmark = pytest.mark.freeze_time("2026-11-26 00:00:00+00:00")
@@ -245,4 +245,110 @@ def test_cloud_summary() -> None:
         f"{max(lan1.gaps.values()):.0f} s / {max(lan3.gaps.values()):.0f} s",
         "no worse: ≤ 110 s / ≤ 330 s (reference 210 s / 610 s)",
         max(lan1.gaps.values()) <= 110 and max(lan3.gaps.values()) <= 330,
+    )
+
+
+MIXED = Scenario(
+    key="mixed",
+    label="1 on LAN charging + 1 on 4G idle",
+    chargers=((True, True), (False, False)),
+    reference="—",
+    before="—",
+    goal="—",
+)
+
+
+@pytest.mark.parametrize("chargers", [MIXED], indirect=True, ids=["lan+4g"])
+async def test_commands_do_not_delay_cycles(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    chargers: list[ChargerConfig],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A cloud command to the 4G charger every 2 min for 1 h: the LAN charger's reads go on."""
+    entry = account_entry(simulator, {CONF_SCAN_INTERVAL: LAN_POLL})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    lan_id = chargers[0].device_id
+    cloud = entry.runtime_data.cloud
+    assert cloud is not None
+    planned = [cloud.plan.chargers[lan_id].settings]
+    start = simulator.now()
+    for minute in range(0, 60, 2):
+        await run_until(hass, freezer, simulator, start + minute * 60 + 1)
+        # The plan itself stretches a little: the commands' calls count against the day.
+        planned.append(cloud.plan.chargers[lan_id].settings)
+        await hass.services.async_call(
+            "switch",
+            "turn_on" if minute % 4 == 0 else "turn_off",
+            {"entity_id": "switch.charger_2_locked"},
+            blocking=True,
+        )
+    await run_until(hass, freezer, simulator, start + 3600 + max(planned))
+    reads = [
+        r.time
+        for r in simulator.requests
+        if r.path == "/device/reported" and r.device_id == lan_id and r.time >= start
+    ]
+    longest = max(b - a for a, b in pairwise([start, *reads]))
+    note(
+        "cloud",
+        f"30 cloud commands to a 4G charger in 1 h (one every 2 min), each re-read 5 s later: "
+        f"the LAN charger's settings were still read as planned, every {min(planned):.0f} to "
+        f"{max(planned):.0f} s (the commands' calls count against the day, so the plan "
+        f"stretches a little): {len(reads)} reads, longest gap {longest:.0f} s. Before: 2 "
+        "reads, longest gap 3805 s, because each re-read restarted the schedule.",
+    )
+    summarize(
+        "1. Cloud command every 2 min for 1 h: longest gap of the other charger's reads",
+        f"{longest:.0f} s (planned {min(planned):.0f}-{max(planned):.0f} s)",
+        "the planned interval (before: 3805 s)",
+        longest <= max(planned) + 2,
+    )
+
+
+@pytest.mark.parametrize("chargers", [MIXED], indirect=True, ids=["lan+4g"])
+async def test_recovery_after_cloud_outage(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    chargers: list[ChargerConfig],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Cloud refused for 10 min / 1 h: cloud values are back ≤ 90 s after it returns."""
+    entry = account_entry(simulator, {CONF_SCAN_INTERVAL: LAN_POLL})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    cloud = entry.runtime_data.cloud
+    assert cloud is not None
+    entity = "select.charger_1_installation_type"
+    figures = []
+    for outage in (600.0, 3600.0, 1234.0):
+        await run_until(hass, freezer, simulator, simulator.now() + 300)
+        port = await cloud_down(simulator)
+        down_at, attempts = simulator.now(), cloud.client.request_count
+        await run_until(hass, freezer, simulator, down_at + outage)
+        assert hass.states.get(entity).state == "unavailable"
+        tried = cloud.client.request_count - attempts
+        await cloud_up(simulator, port)
+        up_at = simulator.now()
+        while hass.states.get(entity).state == "unavailable":
+            await run_until(hass, freezer, simulator, simulator.now() + 1)
+        back = simulator.now() - up_at
+        served = sum(r.side == "cloud" and r.time >= down_at for r in simulator.requests)
+        figures.append((outage, back, tried, served))
+    worst = max(back for _, back, _, _ in figures)
+    for outage, back, tried, served in figures:
+        note(
+            "cloud",
+            f"Cloud refused for {outage / 60:.0f} min: cloud values back {back:.0f} s after it "
+            f"returned; {tried} attempts while down (one call each, none reached the server "
+            f"or was booked), {served} calls served on return.",
+        )
+    summarize(
+        "1. Cloud values back after an outage (connection refused; 10, 21, 60 min)",
+        f"{worst:.0f} s at worst; 0 quota calls while down",
+        "≤ 90 s, ≤ 10 extra calls per hour of outage (before: 289-468 s)",
+        worst <= 90,
     )
