@@ -201,6 +201,20 @@ def stop_previous(workdir: Path, log: Log) -> None:
         state_file.unlink()
 
 
+def save_state(workdir: Path, url: str, children: list[Child], *, signal_owner: bool) -> None:
+    """Record who runs (this process and its children), so a next start can stop them cleanly."""
+    state = {
+        "url": url,
+        "owner": {
+            "pid": os.getpid(),
+            "start": proc_start_time(os.getpid()),
+            "signal": signal_owner,
+        },
+        "children": [{"name": c.name, "pid": c.pid, "start": c.start} for c in children],
+    }
+    (workdir / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
+
+
 def log_tail(path: Path, lines: int = 30) -> str:
     """Return the last lines of a log file (for error messages)."""
     try:

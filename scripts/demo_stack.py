@@ -15,7 +15,6 @@ import asyncio
 from collections.abc import Mapping, Sequence
 import contextlib
 import json
-import os
 from pathlib import Path
 import sys
 import time
@@ -59,10 +58,9 @@ from scripts.demo_proc import (
     DemoError,
     Json,
     Log,
-    free_port,
     log_tail,
     port_in_use,
-    proc_start_time,
+    save_state,
     spawn,
     stop_previous,
 )
@@ -263,38 +261,40 @@ class DemoStack:
             await self.restart_hass()
 
     async def restart_hass(self) -> None:
-        """Start Home Assistant again (same configuration) and wait until the entry is loaded."""
+        """Start Home Assistant again (same configuration) and wait until the entry is loaded.
+
+        `restarts` counts the completed restarts.
+        """
         hass = self._hass()
         await hass.stop(HASS_STOP_TIMEOUT)
         self._children.remove(hass)
-        self.restarts += 1
         await self._start_hass()
-        await self._wait_for_http()
-        self.tokens = await self.login()
-        await self._wait_until_loaded()
+        try:
+            async with asyncio.timeout(START_TIMEOUT):
+                await self._wait_for_http()
+                self.tokens = await self.login()
+                await self._wait_until_loaded()
+        except TimeoutError as err:
+            raise DemoError(
+                f"Home Assistant did not come back within {START_TIMEOUT:.0f} s of a restart; "
+                f"its log ({self.hass_log}) ends with:\n{log_tail(self.hass_log)}"
+            ) from err
+        self.restarts += 1
 
     # ---- steps -------------------------------------------------------------------------------
 
     def _save_state(self) -> None:
         """Record who runs, so the next start can replace this one cleanly."""
-        state = {
-            "url": self.url,
-            "owner": {
-                "pid": os.getpid(),
-                "start": proc_start_time(os.getpid()),
-                "signal": self._owner_is_cli,
-            },
-            "children": [{"name": c.name, "pid": c.pid, "start": c.start} for c in self._children],
-        }
-        (self.workdir / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
+        save_state(self.workdir, self.url, self._children, signal_owner=self._owner_is_cli)
 
     async def _start_simulator(self, kept: Mapping[str, Any] | None) -> SimulatorInfo:
         """Start `python -m simulator --json` (on the kept ports) and read where it listens."""
-        ports = dict(kept or {}) or {"cloud_port": free_port(), "lan_base_port": free_block()}
+        # A kept demo's simulator comes back on its ports (the stored LAN addresses stay right).
+        base = 0 if kept else free_block(self.chargers + 1)
+        ports = dict(kept or {}) or {"cloud_port": base, "lan_base_port": base + 1}
         self._sim_ports = {k: int(ports[k]) for k in ("cloud_port", "lan_base_port")}
         cmd = [self.python, "-m", "simulator", "--chargers", str(self.chargers), "--json"]
-        cmd += ["--cloud-port", str(self._sim_ports["cloud_port"])]
-        cmd += ["--lan-base-port", str(self._sim_ports["lan_base_port"])]
+        cmd += [f"--{k.replace('_', '-')}={v}" for k, v in self._sim_ports.items()]
         with (self.workdir / "simulator.log").open("wb") as log:
             child = await spawn(
                 "simulator", cmd, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=log
@@ -342,10 +342,11 @@ class DemoStack:
                     f"({self.workdir / 'hass-console.log'}) ends with:\n"
                     + log_tail(self.workdir / "hass-console.log")
                 )
-            with contextlib.suppress(aiohttp.ClientError, DemoError, TimeoutError):
-                steps = await rest(self.session, "GET", f"{self.url}/api/onboarding")
-                if isinstance(steps, list):
-                    return
+            # Onboarding answers until it is done; then (a kept demo) the login providers do.
+            for path in ("/api/onboarding", "/auth/providers"):
+                with contextlib.suppress(aiohttp.ClientError, DemoError, TimeoutError):
+                    if await rest(self.session, "GET", f"{self.url}{path}", expect=(200,)):
+                        return
             await asyncio.sleep(0.25)
 
     async def onboard(self) -> Tokens:
