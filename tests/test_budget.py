@@ -1,4 +1,4 @@
-"""The cloud budget planner: figures for 1, 3 and 10 chargers, pacing and back-off."""
+"""The cloud budget: figures for 1, 3 and 10 chargers, the periodic reserve and the back-off."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from custom_components.v2c_cloud.budget import (
     AUTOMATIC_BUDGET,
     DAY,
     FLOOR,
-    BudgetInputs,
     backoff_interval,
     base_interval,
-    paced_interval,
     periodic_plan,
     window_end,
 )
@@ -81,34 +79,6 @@ def test_window_end() -> None:
     assert window_end(noon) == MIDNIGHT + timedelta(days=1)
     assert window_end(noon, reset=60) == noon + timedelta(seconds=60)
     assert window_end(noon, reset=0) == MIDNIGHT + timedelta(days=1)
-
-
-def test_pacing_follows_own_count() -> None:
-    """After a restart with most of today's budget spent, polling stretches."""
-    noon = MIDNIGHT + timedelta(hours=12)
-    fresh = paced_interval(BudgetInputs(now=noon, cycle_cost=1, chargers=1, calls_today=0))
-    assert fresh == base_interval(1, 1)
-    spent = paced_interval(BudgetInputs(now=noon, cycle_cost=1, chargers=1, calls_today=700))
-    # 150 calls left minus 15 periodic ones over 12 h: 43 200 / 135 = 320 s.
-    assert spent == 320
-    broke = paced_interval(BudgetInputs(now=noon, cycle_cost=1, chargers=1, calls_today=850))
-    assert broke == 12 * 3600
-
-
-@pytest.mark.parametrize(
-    ("remaining", "expected"),
-    [
-        (500, 106),  # plenty: ignored
-        (149, 515),  # 99 spendable - 15 periodic over 12 h -> ceil(43 200 / 84)
-        (66, 43_200),  # 16 spendable - 15 periodic: one cycle left until the reset
-        (60, 43_200),  # less than one cycle left: wait for the window to reset
-    ],
-)
-def test_pacing_by_server_remaining(remaining: int, expected: int) -> None:
-    """Below 150 remaining, the remainder minus 50 must last until the window ends."""
-    noon = MIDNIGHT + timedelta(hours=12)
-    inputs = BudgetInputs(now=noon, cycle_cost=1, chargers=1, calls_today=100, remaining=remaining)
-    assert paced_interval(inputs) == expected
 
 
 @pytest.mark.parametrize(

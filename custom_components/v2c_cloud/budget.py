@@ -1,11 +1,11 @@
-"""Cloud call budget: how often the cloud may be polled within the daily quota.
+"""Cloud call budget: the daily quota, the periodic reserve and the 429 back-off.
 
 Pure logic, no Home Assistant imports, so every figure is unit-tested.
 
-Cost model (PROTOCOL.md §2): one cycle costs one `/device/reported` per charger plus one
-`/device/currentstatecharge` per charger that has no working LAN. Pairings are refreshed hourly,
-RFID lists every 6 h and firmware every 12 h; those periodic calls are reserved first and the rest
-of the automatic budget (850 of the 1000 daily calls) is spread evenly over the day.
+The automatic budget is 850 of the 1000 daily calls. Pairings are refreshed hourly, RFID lists
+every 6 h and firmware every 12 h; those periodic calls are reserved first (never more than half
+the budget) and plan.py spreads the rest over the chargers' reads. `base_interval` is the even
+spread of one call per cycle and charger, what an account of LAN chargers gets (PROTOCOL.md §2).
 The quota window is assumed to be the UTC day: V2C does not document when it resets (PROTOCOL.md
 §9.7), so a `RateLimit-Reset` header, when present, wins.
 """
@@ -70,38 +70,6 @@ def window_end(now: datetime, reset: int | None = None) -> datetime:
         return now + timedelta(seconds=reset)
     day = now.astimezone(UTC).date()
     return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
-
-
-@dataclass(frozen=True, kw_only=True)
-class BudgetInputs:
-    """What the planner knows when it picks the next interval."""
-
-    now: datetime
-    cycle_cost: int
-    chargers: int
-    calls_today: int
-    remaining: int | None = None
-    reset: int | None = None
-
-
-def paced_interval(inputs: BudgetInputs) -> float:
-    """Return the next poll interval: the base interval, stretched when the day's budget is short.
-
-    Two budgets are honoured: our own count of today's calls against the automatic budget
-    (restored across restarts), and, once the server says fewer than 150 calls remain, the
-    server's remainder minus a reserve of 50 calls for user commands.
-    """
-    base = base_interval(inputs.cycle_cost, inputs.chargers)
-    left = max((window_end(inputs.now, inputs.reset) - inputs.now).total_seconds(), 1.0)
-    periodic_left = periodic_plan(inputs.chargers).calls_per_day(inputs.chargers) * left / DAY
-    budgets = [AUTOMATIC_BUDGET - inputs.calls_today]
-    if inputs.remaining is not None and inputs.remaining < LOW_REMAINING:
-        budgets.append(inputs.remaining - COMMAND_RESERVE)
-    spendable = min(budgets) - periodic_left
-    if spendable < inputs.cycle_cost:
-        # Nothing left to spend today: wait for the window to reset.
-        return max(base, left)
-    return max(base, math.ceil(left * inputs.cycle_cost / spendable))
 
 
 def backoff_interval(current: float) -> float:
