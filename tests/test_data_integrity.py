@@ -13,11 +13,16 @@ import logging
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, CONF_API_KEY, CONF_HOST, CONF_SCAN_INTERVAL
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.v2c_cloud.const import (
     CONF_BASE_URL,
@@ -287,3 +292,34 @@ async def test_malformed_bodies_of_real_firmware_give_lan_values(
     assert hass.states.get("sensor.garage_firmware").state == "1.6.13"
     assert hass.states.get("sensor.garage_charge_state").state == "charging"
     assert hass.states.get("select.garage_phase_mode").state == "monophasic"
+
+
+async def test_restart_mid_session_counts_nothing_twice(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Restored mid-session (stored at 0.40 kWh, 390 s): only the energy since is added."""
+    freezer.tick(timedelta(seconds=600))  # the car has charged 600 s at 3.68 kW meanwhile
+    simulator.sync()
+    seen = dt_util.utcnow().timestamp() - 210
+    stored = {
+        "total": 10.5,
+        "last": 0.40,
+        "time": 390,
+        "at": seen,
+        "energy_at": seen,
+        "ended": False,
+        "end_time": None,
+        "times": {"lan": 390},
+        "lan_at": seen,
+    }
+    mock_restore_cache_with_extra_data(
+        hass, [(State("sensor.garage_lifetime_energy", "10.5"), stored)]
+    )
+    await _setup(hass, _entry(simulator, 5))
+    energy = round(simulator.chargers[LAN_ID].charge_energy, 2)
+    assert energy == pytest.approx(0.61)
+    assert _lifetime(hass) == pytest.approx(10.5 + energy - 0.40)
+    await _tick(hass, freezer, 5)
+    assert _lifetime(hass) == pytest.approx(
+        10.5 + round(simulator.chargers[LAN_ID].charge_energy, 2) - 0.40
+    )
