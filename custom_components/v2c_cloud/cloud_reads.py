@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -18,7 +19,7 @@ from .api import (
     V2CRateLimitError,
 )
 from .const import LOGGER
-from .schedule import Kind
+from .schedule import Kind, Schedule, Stream
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,3 +140,25 @@ def merge(
         if fetched.ok:
             new.charger_updated[device_id] = now
     return new
+
+
+def mark(
+    schedule: Schedule,
+    results: dict[str, Fetched],
+    now: datetime,
+    interval: Callable[[Stream], float],
+    *,
+    only_answered: bool = False,
+) -> None:
+    """Move the next read of every stream read or tried (`only_answered`: answered errors only)."""
+    kinds: tuple[Kind, ...] = ("live", "settings")
+    for device_id, fetched in results.items():
+        for kind in kinds:
+            stream: Stream = (device_id, kind)
+            value = fetched.status if kind == "live" else fetched.reported
+            if value is not None and not only_answered:
+                schedule.read(stream, now, interval(stream))
+            elif (err := fetched.errors.get(kind)) is not None and (
+                reached(err) or not only_answered
+            ):
+                schedule.failed(stream, now, interval(stream), reached=reached(err))

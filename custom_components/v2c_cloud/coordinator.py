@@ -25,7 +25,7 @@ from .api import (
 )
 from .budget import FLOOR, backoff_interval
 from .cloud_periodic import PairingsCache, SlowReads
-from .cloud_reads import Fetched, V2CCloudData, fetch, merge, reached
+from .cloud_reads import Fetched, V2CCloudData, fetch, mark, merge, reached
 from .const import CLOUD_CONFIRM_DELAY, DOMAIN, LOGGER
 from .ledger import CallLedger, set_quota_issue
 from .plan import ChargerInput, Plan, PlanInputs, activity_of, plan_polling
@@ -210,16 +210,15 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     def _replan(self, now: datetime, data: V2CCloudData) -> None:
         """Plan every charger's intervals from its activity and the day's budget."""
-        chargers = []
-        for device_id, pairing in data.pairings.items():
-            status = data.charge_status.get(device_id)
-            chargers.append(
-                ChargerInput(
-                    device_id=device_id,
-                    lan=not self.wants_charge_status(device_id, pairing),
-                    activity=activity_of(status.charge_state if status else None),
-                )
+        chargers = [
+            ChargerInput(
+                device_id=device_id,
+                lan=not self.wants_charge_status(device_id, pairing),
+                activity=activity_of(status.charge_state if status else None),
             )
+            for device_id, pairing in data.pairings.items()
+            for status in (data.charge_status.get(device_id),)
+        ]
         snap = self.ledger.rate_limit
         self.plan = plan_polling(
             PlanInputs(
@@ -238,18 +237,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         self, results: dict[str, Fetched], now: datetime, *, only_answered: bool = False
     ) -> None:
         """Move the next read of every stream read (or tried) in this cycle."""
-        kinds: tuple[Kind, ...] = ("live", "settings")
-        for device_id, fetched in results.items():
-            for kind in kinds:
-                stream: Stream = (device_id, kind)
-                interval = self._interval(stream)
-                value = fetched.status if kind == "live" else fetched.reported
-                if value is not None and not only_answered:
-                    self.schedule.read(stream, now, interval)
-                elif (err := fetched.errors.get(kind)) is not None and (
-                    reached(err) or not only_answered
-                ):
-                    self.schedule.failed(stream, now, interval, reached=reached(err))
+        mark(self.schedule, results, now, self._interval, only_answered=only_answered)
 
     def _until_due(self, now: datetime, data: V2CCloudData | None = None) -> float:
         """Return the seconds until the next stream is due (an empty account: the pairings)."""
