@@ -94,8 +94,14 @@ class SimulatorInfo:
         )
 
 
-def kept_setup(workdir: Path, config_dir: Path, port: int, chargers: int) -> dict[str, Any] | None:
-    """Return the saved setup of an earlier demo that a start can continue, else None."""
+def kept_setup(
+    workdir: Path, config_dir: Path, port: int, chargers: int, python: str | None = None
+) -> dict[str, Any] | None:
+    """Return the saved setup of an earlier demo that a start can continue, else None.
+
+    Another Python (another Home Assistant, `scripts/demo --ha`) starts a new demo: a config
+    of a newer release must not be opened by an older one.
+    """
     try:
         setup = json.loads((workdir / SETUP_FILE).read_text())
     except (OSError, ValueError):
@@ -105,6 +111,7 @@ def kept_setup(workdir: Path, config_dir: Path, port: int, chargers: int) -> dic
         and setup.get("port") == port
         and setup.get("chargers") == chargers
         and setup.get("entry_id")
+        and (python is None or setup.get("python") == python)
         and (config_dir / ".storage" / "core.config_entries").is_file()
     )
     return setup if usable else None

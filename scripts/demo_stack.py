@@ -193,7 +193,7 @@ class DemoStack:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         kept = None
         if not self.fresh and not self._external_simulator:
-            kept = kept_setup(self.workdir, self.config_dir, self.port, self.chargers)
+            kept = kept_setup(self.workdir, self.config_dir, self.port, self.chargers, self.python)
         self.resumed = kept is not None
         write_config(self.workdir, self.config_dir, self.port, keep=self.resumed)
         if self.simulator is None:
@@ -219,7 +219,7 @@ class DemoStack:
             self._log("Adding V2C Cloud through the config flow...")
             self.entry_id = await self.add_integration()
             setup = {"port": self.port, "chargers": self.chargers, "entry_id": self.entry_id}
-            save_setup(self.workdir, {**setup, **self._sim_ports})
+            save_setup(self.workdir, {**setup, "python": self.python, **self._sim_ports})
         await self._wait_until_loaded()
         mark("ready")
 

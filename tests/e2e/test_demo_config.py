@@ -23,6 +23,9 @@ def test_kept_configuration(tmp_path: Path) -> None:
     assert setup["cloud_port"] == 4000
     assert kept_setup(workdir, config, 8124, 3) is None  # another port: a new demo
     assert kept_setup(workdir, config, 8123, 2) is None  # another fleet: a new demo
+    save_setup(workdir, {"port": 8123, "chargers": 3, "entry_id": "abc", "python": "/a/python"})
+    assert kept_setup(workdir, config, 8123, 3, "/a/python") is not None
+    assert kept_setup(workdir, config, 8123, 3, "/b/python") is None  # another HA: a new demo
     write_config(workdir, config, 8123, keep=True)
     assert (config / ".storage" / "core.config_entries").read_text() == "{}"
     write_config(workdir, config, 8123, keep=False)
