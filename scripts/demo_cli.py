@@ -55,6 +55,7 @@ def describe(stack: DemoStack) -> dict[str, Any]:
         "simulator": {
             "cloud_url": stack.simulator.cloud_url,
             "api_key": stack.simulator.api_key,
+            "control_url": stack.simulator.control_url,
             "chargers": [
                 {"device_id": c.device_id, "name": c.name, "lan_host": c.lan_host}
                 for c in stack.simulator.chargers
@@ -83,6 +84,8 @@ def banner(stack: DemoStack) -> str:
         lines.append(f"            {charger.device_id}  {charger.name:<10} {where}")
     lines += [
         f"  Simulator {stack.simulator.cloud_url} (API key {stack.simulator.api_key})",
+        f"  Faults    {stack.simulator.control_url or 'off'} (simulator control API, see "
+        "docs/development/simulator-contract.md)",
         f"  Logs      {stack.hass_log}",
         "",
         f"Press Ctrl-C to stop everything (or: kill {os.getpid()}).",

@@ -76,6 +76,8 @@ class SimulatorInfo:
     cloud_url: str
     api_key: str
     chargers: tuple[ChargerInfo, ...]
+    control_url: str | None = None
+    """The simulator's runtime control API (faults, LAN swaps; docs/development)."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
@@ -91,6 +93,7 @@ class SimulatorInfo:
                 )
                 for c in data["chargers"]
             ),
+            control_url=str(data["control_url"]) if data.get("control_url") else None,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scripts.demo_cli import parse_args
-from scripts.demo_config import SETUP_FILE, kept_setup, save_setup, write_config
+from scripts.demo_config import SETUP_FILE, SimulatorInfo, kept_setup, save_setup, write_config
 
 
 def test_kept_configuration(tmp_path: Path) -> None:
@@ -37,3 +37,16 @@ def test_fresh_flag() -> None:
     """`scripts/demo --fresh` asks for a new configuration; by default the demo continues."""
     assert parse_args([]).fresh is False
     assert parse_args(["--fresh"]).fresh is True
+
+
+def test_simulator_control_url_is_reported() -> None:
+    """The demo passes on where the simulator's runtime control API listens (or that it is off)."""
+    line = {
+        "cloud_url": "http://127.0.0.1:4000/kong/v2c_service",
+        "api_key": "sim-key-0001",
+        "chargers": [{"device_id": "V2C0001A", "name": "Garage", "lan_host": "127.0.0.1:4001"}],
+    }
+    assert SimulatorInfo.from_json(line).control_url is None
+    info = SimulatorInfo.from_json({**line, "control_url": "http://127.0.0.1:4099"})
+    assert info.control_url == "http://127.0.0.1:4099"
+    assert info.chargers[0].lan_host == "127.0.0.1:4001"
