@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 import itertools
+import json
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +232,18 @@ def test_describe() -> None:
         "next_settings_read": None,
     }
     assert describe(plan, schedule, "unknown") is None
+
+
+def test_plan_attributes_are_translated() -> None:
+    """Every attribute the quota sensor shows, and each reason and pacing value, has a name."""
+    root = Path(__file__).resolve().parent.parent / "custom_components" / "v2c_cloud"
+    for path in (root / "translations").glob("*.json"):
+        sensor = json.loads(path.read_text(encoding="utf-8"))["entity"]["sensor"]
+        attrs = sensor["api_calls_remaining"]["state_attributes"]
+        info = describe(_plan(_cloud("a", CHARGING)), Schedule(), "a")
+        assert info is not None
+        shown = {"automatic_calls_today", *(k for k in info if not k.startswith("next_"))}
+        assert set(attrs) == shown, path.name
+        reasons = {a.value for a in Activity} | {_plan(_lan("b")).chargers["b"].reason}
+        assert set(attrs["reason"]["state"]) == reasons, path.name
+        assert set(attrs["pacing"]["state"]) == {p.value for p in Pacing}, path.name
