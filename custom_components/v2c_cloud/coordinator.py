@@ -18,10 +18,8 @@ from .api import (
     Pairing,
     V2CAuthenticationError,
     V2CCloudClient,
-    V2CConnectionError,
     V2CError,
     V2CRateLimitError,
-    V2CTimeoutError,
 )
 from .budget import FLOOR, backoff_interval
 from .cloud_periodic import PairingsCache, SlowReads
@@ -111,9 +109,6 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except V2CError as err:
-            if isinstance(err, V2CConnectionError) and not isinstance(err, V2CTimeoutError):
-                # Refused or unresolvable: nothing reached the server, nothing to book.
-                self._counted = self.client.request_count
             self._account(now)
             self._backoff = None
             if reached(err):

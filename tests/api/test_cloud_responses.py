@@ -256,22 +256,29 @@ async def test_status_and_body_error_mapping(
 
 
 @pytest.mark.parametrize(
-    ("exception", "error"),
+    ("exception", "error", "booked"),
     [
-        (TimeoutError(), V2CTimeoutError),
+        # A timeout or a dropped connection may have reached the server: booked.
+        (TimeoutError(), V2CTimeoutError, 1),
+        # No connection was ever made: nothing reached the server, nothing booked.
         (
             ClientConnectorError(
                 ConnectionKey("v2c.cloud", 443, True, True, None, None, None),
                 ConnectionRefusedError(111, "Connection refused"),
             ),
             V2CConnectionError,
+            0,
         ),
-        (ClientConnectionError("Server disconnected"), V2CConnectionError),
-        (OSError(101, "Network is unreachable"), V2CConnectionError),
+        (ClientConnectionError("Server disconnected"), V2CConnectionError, 1),
+        (OSError(101, "Network is unreachable"), V2CConnectionError, 1),
     ],
 )
 async def test_transport_error_mapping(
-    cloud: V2CCloudClient, http: aioresponses, exception: Exception, error: type[V2CError]
+    cloud: V2CCloudClient,
+    http: aioresponses,
+    exception: Exception,
+    error: type[V2CError],
+    booked: int,
 ) -> None:
     http.post(cloud_url("/device/startcharge"), exception=exception)
 
@@ -281,7 +288,7 @@ async def test_transport_error_mapping(
     assert type(err.value) is error
     assert err.value.status is None
     assert err.value.__cause__ is exception
-    assert cloud.request_count == 1
+    assert cloud.request_count == booked
 
 
 async def test_real_timeout_fires(session: ClientSession, http: aioresponses) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 import logging
 from typing import Any
 
-from aiohttp import ClientError, ClientSession
+from aiohttp import ClientConnectorError, ClientError, ClientSession
 
 from . import _validate as check
 from ._http import decode_body, decode_text, parse_rate_limit, redact_query, scrub, snippet
@@ -151,6 +151,9 @@ class V2CCloudClient:
                 f"V2C Cloud did not answer {where} within {self.request_timeout:g} s"
             ) from err
         except (ClientError, OSError) as err:
+            if isinstance(err, ClientConnectorError):
+                # No connection was made (refused, DNS): nothing reached the server, no quota spent.
+                self.request_count -= 1
             detail = scrub(f"{type(err).__name__}: {err}", secrets)
             raise V2CConnectionError(f"Cannot reach V2C Cloud for {where}: {detail}") from err
 
