@@ -93,9 +93,8 @@ async def simulator(
     await sim.stop()
 
 
-@pytest.fixture
-def mock_config_entry(simulator: Simulator) -> MockConfigEntry:
-    """Return a config entry pointing at the simulator."""
+def account_entry(simulator: Simulator, **options: Any) -> MockConfigEntry:
+    """Return a config entry for the simulator's account, with these options."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="V2C Cloud",
@@ -103,8 +102,14 @@ def mock_config_entry(simulator: Simulator) -> MockConfigEntry:
         minor_version=1,
         unique_id=min(simulator.chargers).lower(),
         data={CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
-        options={},
+        options=options,
     )
+
+
+@pytest.fixture
+def mock_config_entry(simulator: Simulator) -> MockConfigEntry:
+    """Return a config entry pointing at the simulator."""
+    return account_entry(simulator)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import logging
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, CONF_API_KEY, CONF_HOST, CONF_SCAN_INTERVAL
+from homeassistant.const import ATTR_ENTITY_ID, CONF_HOST, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
@@ -25,7 +25,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.v2c_cloud.const import (
-    CONF_BASE_URL,
     CONF_CHARGER,
     CONF_CHARGERS,
     CONF_MODE,
@@ -34,7 +33,7 @@ from custom_components.v2c_cloud.const import (
 )
 from simulator import ChargerConfig, Fault, Simulator
 
-from .conftest import LAN_ID
+from .conftest import LAN_ID, account_entry
 
 pytestmark = pytest.mark.freeze_time("2026-11-26 08:00:00+00:00")
 
@@ -54,15 +53,7 @@ def chargers() -> list[ChargerConfig]:
 
 def _entry(simulator: Simulator, scan: int, **options: object) -> MockConfigEntry:
     """Return an entry on the simulator polling the LAN every scan seconds."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="V2C Cloud",
-        version=3,
-        minor_version=1,
-        unique_id=min(simulator.chargers).lower(),
-        data={CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
-        options={CONF_SCAN_INTERVAL: scan, **options},
-    )
+    return account_entry(simulator, **{CONF_SCAN_INTERVAL: scan, **options})
 
 
 async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:

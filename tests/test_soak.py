@@ -11,18 +11,18 @@ import random
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import ATTR_ENTITY_ID, CONF_API_KEY, CONF_SCAN_INTERVAL, STATE_UNAVAILABLE
+from homeassistant.const import ATTR_ENTITY_ID, CONF_SCAN_INTERVAL, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.v2c_cloud.budget import AUTOMATIC_BUDGET, COMMAND_RESERVE
-from custom_components.v2c_cloud.const import CONF_BASE_URL, DOMAIN
 from custom_components.v2c_cloud.states import DYNAMIC_POWER_MODES, FV_MODES, INSTALLATION_TYPES
 from simulator import ChargerConfig, Fault, SimCharger, Simulator
 from simulator.records import RequestRecord
 
+from .conftest import account_entry
 from .test_fault_matrix import OUR_LOGGER, assert_clean_log
 
 # Midnight UTC: the simulated day is exactly one quota window.
@@ -59,15 +59,7 @@ def chargers() -> list[ChargerConfig]:
 @pytest.fixture
 def mock_config_entry(simulator: Simulator) -> MockConfigEntry:
     """Return an entry polling the LAN every 300 s, so a day runs in seconds."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="V2C Cloud",
-        version=3,
-        minor_version=1,
-        unique_id=min(simulator.chargers).lower(),
-        data={CONF_API_KEY: simulator.api_key, CONF_BASE_URL: simulator.cloud_url},
-        options={CONF_SCAN_INTERVAL: STEP},
-    )
+    return account_entry(simulator, **{CONF_SCAN_INTERVAL: STEP})
 
 
 @dataclass(frozen=True, kw_only=True)
