@@ -333,8 +333,8 @@ async def test_options_charger_mode_and_host(
     await hass.async_block_till_done()
     assert init_integration.options[CONF_CHARGERS] == {LAN_ID: {CONF_MODE: MODE_CLOUD}}
     charger = init_integration.runtime_data.chargers[LAN_ID]
-    assert charger.mode == MODE_CLOUD
-    assert charger.lan_client() is None
+    assert charger.realtime.mode == MODE_CLOUD
+    assert charger.realtime.lan_client() is None
 
     # Back to LAN with the simulator's address as an explicit override.
     host = simulator.lan_host(LAN_ID)
@@ -348,8 +348,8 @@ async def test_options_charger_mode_and_host(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert charger.host_override == host
-    assert charger.uses_lan
+    assert charger.realtime.host_override == host
+    assert charger.realtime.uses_lan
     assert charger.data is not None and charger.data.source == "lan"
 
 

@@ -152,15 +152,15 @@ async def test_address_swap_never_misdirects_data_or_commands(
 
     # Each finds its new address (the cloud reports it) and is back on the LAN.
     seconds = 0
-    while not (garage.lan_ok and driveway.lan_ok) and seconds < 600:
+    while not (garage.realtime.lan_ok and driveway.realtime.lan_ok) and seconds < 600:
         await _tick(hass, freezer, 5)
         seconds += 5
     print(f"\naddress swap: both chargers back on the LAN with their own data after {seconds} s")
-    assert garage.lan_ok and driveway.lan_ok
+    assert garage.realtime.lan_ok and driveway.realtime.lan_ok
     assert garage.data is not None and garage.data.source == "lan"
     assert garage.data.device_id == LAN_ID
     assert driveway.data is not None and driveway.data.device_id == OTHER_ID
-    assert garage.lan_client().host == simulator.lan_host(LAN_ID)  # type: ignore[union-attr]
+    assert garage.realtime.lan_client().host == simulator.lan_host(LAN_ID)  # type: ignore[union-attr]
     # Nothing was misdirected, and no session was counted twice.
     writes = [r for r in simulator.requests[since:] if r.path.startswith("/write/")]
     assert [r.device_id for r in writes if r.device_id != LAN_ID] == []
@@ -184,7 +184,7 @@ async def test_wrong_charger_at_the_address_raises_a_repair(
     )
     await _setup(hass, entry)
     garage = entry.runtime_data.chargers[LAN_ID]
-    assert garage.lan_ok is False
+    assert garage.realtime.lan_ok is False
     assert garage.data is not None and garage.data.device_id == LAN_ID  # cloud data, its own
     for _ in range(12):
         await _tick(hass, freezer, 60)
@@ -230,7 +230,7 @@ async def test_options_refuse_another_chargers_address(
     result = await _set_host(own)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert garage.host_override == own
+    assert garage.realtime.host_override == own
 
     # The charger moves (DHCP); the user clears the override: the cloud's address is used,
     # not the last LAN address (now another charger's).
@@ -240,9 +240,9 @@ async def test_options_refuse_another_chargers_address(
     await hass.async_block_till_done()
     for _ in range(24):
         await _tick(hass, freezer, 5)
-    assert garage.host_override is None
-    assert garage.lan_ok
-    assert garage.lan_client().host == simulator.lan_host(LAN_ID)  # type: ignore[union-attr]
+    assert garage.realtime.host_override is None
+    assert garage.realtime.lan_ok
+    assert garage.realtime.lan_client().host == simulator.lan_host(LAN_ID)  # type: ignore[union-attr]
     assert garage.data is not None and garage.data.device_id == LAN_ID
 
 
@@ -256,14 +256,14 @@ async def test_lan_back_within_a_poll_and_30_s(
     await simulator.close_lan(LAN_ID)
     for _ in range(30):
         await _tick(hass, freezer, 30)
-    assert garage.lan_ok is False
+    assert garage.realtime.lan_ok is False
     await simulator.open_lan(LAN_ID)
     seconds = 0
-    while not garage.lan_ok and seconds < 600:
+    while not garage.realtime.lan_ok and seconds < 600:
         await _tick(hass, freezer, 1)
         seconds += 1
     print(f"\nLAN recovery at a {scan} s poll: {seconds} s")
-    assert garage.lan_ok
+    assert garage.realtime.lan_ok
     assert seconds <= scan + 30
 
 
@@ -278,7 +278,7 @@ async def test_malformed_bodies_of_real_firmware_give_lan_values(
     garage = entry.runtime_data.chargers[LAN_ID]
     for _ in range(3):
         await _tick(hass, freezer, 5)
-    assert garage.lan_ok is True
+    assert garage.realtime.lan_ok is True
     assert garage.data is not None and garage.data.source == "lan"
     assert hass.states.get("sensor.garage_firmware").state == "1.6.13"
     assert hass.states.get("sensor.garage_charge_state").state == "charging"

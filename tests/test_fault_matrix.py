@@ -401,8 +401,8 @@ async def test_fault(
     """Inject, poll a few times, command, clear, recover: HA stays clean throughout."""
     caplog.set_level(logging.INFO)
     if case.timeout:
-        monkeypatch.setattr("custom_components.v2c_cloud.charger.LAN_REQUEST_TIMEOUT", 0.3)
-        monkeypatch.setattr("custom_components.v2c_cloud.CLOUD_REQUEST_TIMEOUT", 0.3)
+        monkeypatch.setattr("custom_components.v2c_cloud.realtime.LAN_REQUEST_TIMEOUT", 0.3)
+        monkeypatch.setattr("custom_components.v2c_cloud.runtime.CLOUD_REQUEST_TIMEOUT", 0.3)
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()

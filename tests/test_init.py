@@ -37,7 +37,7 @@ async def test_setup_and_unload(
     assert entry.state is ConfigEntryState.LOADED
     runtime = entry.runtime_data
     assert set(runtime.chargers) == {LAN_ID, CLOUD_ID}
-    assert runtime.chargers[LAN_ID].uses_lan
+    assert runtime.chargers[LAN_ID].realtime.uses_lan
     assert runtime.chargers[LAN_ID].data is not None
     assert runtime.chargers[LAN_ID].data.source == "lan"
     assert runtime.chargers[CLOUD_ID].data is not None

@@ -37,13 +37,13 @@ async def test_lan_outage_and_recovery(
     charger = init_integration.runtime_data.chargers[LAN_ID]
     fault = simulator.faults.add(Fault(side="lan", kind="status", status=503))
     await _tick(hass, freezer, 30)
-    assert charger.lan_ok is False
+    assert charger.realtime.lan_ok is False
     assert charger.data is not None and charger.data.source == "cloud"
     # LAN-only values go unavailable; values the cloud also has stay.
     assert hass.states.get("select.garage_phase_mode").state == "unavailable"
     assert hass.states.get("switch.garage_locked").state == "off"
     # The cloud now has to supply live status for this charger.
-    assert charger.wants_charge_status()
+    assert charger.realtime.wants_charge_status()
 
     for _ in range(20):
         await _tick(hass, freezer, 60)
@@ -53,12 +53,12 @@ async def test_lan_outage_and_recovery(
 
     simulator.faults.remove(fault)
     await _tick(hass, freezer, 300)
-    assert charger.lan_ok is True
+    assert charger.realtime.lan_ok is True
     assert charger.data is not None and charger.data.source == "lan"
     assert hass.states.get("select.garage_phase_mode").state != "unavailable"
     assert issue_registry.async_get_issue(DOMAIN, f"lan_unreachable_{LAN_ID}") is None
     assert any("restored" in r.getMessage() for r in caplog.records)
-    assert not charger.wants_charge_status()
+    assert not charger.realtime.wants_charge_status()
 
 
 async def test_lan_poll_fetches_realtime_and_reads(
@@ -90,4 +90,4 @@ async def test_failed_read_keeps_the_last_value(
     charger = init_integration.runtime_data.chargers[LAN_ID]
     assert charger.data is not None
     assert charger.data.light_led is not None
-    assert charger.lan_ok is True
+    assert charger.realtime.lan_ok is True

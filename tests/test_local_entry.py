@@ -284,7 +284,7 @@ async def test_options_only_poll_interval(hass: HomeAssistant, init_local: MockC
     charger = init_local.runtime_data.chargers[LAN_ID]
     assert charger.realtime.update_interval is not None
     assert charger.realtime.update_interval.total_seconds() == 10
-    assert charger.uses_lan
+    assert charger.realtime.uses_lan
 
 
 async def test_charger_without_id_is_not_a_charger(

@@ -123,9 +123,9 @@ EVIDENCE: dict[str, Callable[[], None]] = {
     "entity-event-setup": lambda: _has(_src("event.py"), "async_on_remove"),
     "entity-unique-id": lambda: _has(_src("entity.py"), "_attr_unique_id"),
     "has-entity-name": lambda: _has(_src("entity.py"), "_attr_has_entity_name = True"),
-    "runtime-data": lambda: (_has(_src("__init__.py"), "entry.runtime_data = "), _has(str("hass.data[" not in _all_src()), "True")),
+    "runtime-data": lambda: (_has(_src("runtime.py"), "entry.runtime_data = "), _has(str("hass.data[" not in _all_src()), "True")),
     "test-before-configure": lambda: _has(_src("flow_checks.py"), ".pairings()"),
-    "test-before-setup": lambda: _has(_src("__init__.py"), "ConfigEntryNotReady", "ConfigEntryAuthFailed"),
+    "test-before-setup": lambda: _has(_src("runtime.py"), "ConfigEntryNotReady", "ConfigEntryAuthFailed"),
     "unique-config-entry": lambda: _has(_src("config_flow.py"), "_abort_if_unique_id_configured"),
     "action-exceptions": lambda: _has(_all_src(), "ServiceValidationError", "HomeAssistantError"),
     "config-entry-unloading": lambda: _has(_src("__init__.py"), "async def async_unload_entry"),
@@ -157,7 +157,7 @@ EVIDENCE: dict[str, Callable[[], None]] = {
     "repair-issues": lambda: _has(_all_src() + json.dumps(_strings()), "async_create_issue", "lan_unreachable", "quota_exhausted"),
     "stale-devices": lambda: _has(_src("__init__.py") + _src("runtime.py"), "async_remove_config_entry_device", "async_remove_device"),
     "async-dependency": lambda: _has(str("import requests" not in _all_src()), "True"),
-    "inject-websession": lambda: _has(_src("__init__.py"), "async_get_clientsession(hass)"),
+    "inject-websession": lambda: _has(_src("runtime.py"), "async_get_clientsession(hass)"),
     "strict-typing": lambda: (_has((ROOT / "pyproject.toml").read_text(), "strict = true"), _has((ROOT / "scripts" / "test").read_text(), "mypy")),
 }  # fmt: skip
 

@@ -159,7 +159,7 @@ async def test_unusable_lan_address_falls_back_to_cloud(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     charger = mock_config_entry.runtime_data.chargers[LAN_ID]
-    assert charger.lan_client() is None
+    assert charger.realtime.lan_client() is None
     assert charger.data is not None
     assert charger.data.source == "cloud"
     assert [r for r in simulator.requests if r.side == "lan"] == []

@@ -27,7 +27,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
-from custom_components.v2c_cloud import charger as charger_module
+from custom_components.v2c_cloud import realtime as realtime_module
 from custom_components.v2c_cloud.api import V2CLocalClient
 from custom_components.v2c_cloud.charger import Command
 from custom_components.v2c_cloud.const import (
@@ -38,6 +38,7 @@ from custom_components.v2c_cloud.const import (
     DOMAIN,
     MODE_LAN,
 )
+from custom_components.v2c_cloud.errors import translated_errors
 from simulator import Fault, Simulator
 
 from .conftest import CLOUD_ID, LAN_ID
@@ -119,7 +120,7 @@ async def test_api_key_never_leaks(
 ) -> None:
     """Failed setup, 500, timeout, 401, reauth (wrong key first), diagnostics: no key anywhere."""
     _debug(caplog)
-    monkeypatch.setattr("custom_components.v2c_cloud.CLOUD_REQUEST_TIMEOUT", 0.3)
+    monkeypatch.setattr("custom_components.v2c_cloud.runtime.CLOUD_REQUEST_TIMEOUT", 0.3)
     simulator.faults.add(Fault(side="cloud", kind="status", status=500))
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -253,7 +254,7 @@ async def test_unsafe_reported_address_is_never_contacted(
             tried.append(host)
             super().__init__(host=host, **kwargs)
 
-    monkeypatch.setattr(charger_module, "V2CLocalClient", Spy)
+    monkeypatch.setattr(realtime_module, "V2CLocalClient", Spy)
     simulator.chargers[LAN_ID].ip = ip
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -261,7 +262,7 @@ async def test_unsafe_reported_address_is_never_contacted(
     for _ in range(3):
         await _tick(hass, freezer, 300)
     charger = mock_config_entry.runtime_data.chargers[LAN_ID]
-    assert charger.lan_client() is None
+    assert charger.realtime.lan_client() is None
     assert charger.data is not None and charger.data.source == "cloud"
     assert tried == []
     assert [r for r in simulator.requests if r.side == "lan"] == []
@@ -300,9 +301,10 @@ async def test_router_refuses_unlisted_writes(
     """The command router (what every entity uses) only writes whitelisted keys in range."""
     charger = init_integration.runtime_data.chargers[LAN_ID]
     since = len(simulator.requests)
-    with pytest.raises(ServiceValidationError) as err:
+    with pytest.raises(ServiceValidationError) as err, translated_errors(charger.cloud):
         await charger.async_command(command)
-    assert err.value.translation_key == "invalid_value"
+    assert err.value.translation_key in ("invalid_field", "out_of_range")
+    assert err.value.translation_placeholders["field"] in ("key", "value")
     assert simulator.requests[since:] == []
 
 
@@ -354,8 +356,8 @@ async def test_options_refuse_unsafe_hosts(
     assert result["errors"] == {CONF_HOST: "invalid_host"}
     assert CONF_CHARGERS not in init_integration.options
     charger = init_integration.runtime_data.chargers[LAN_ID]
-    assert charger.host_override is None
-    assert charger.uses_lan
+    assert charger.realtime.host_override is None
+    assert charger.realtime.uses_lan
 
 
 PAYLOADS = {

@@ -17,6 +17,7 @@ import voluptuous as vol
 
 from custom_components.v2c_cloud import services, services_schema as sch
 from custom_components.v2c_cloud.api import _validate as check
+from custom_components.v2c_cloud.errors import ECHO_MAX, clip
 
 SERVICES_YAML = Path(services.__file__).with_name("services.yaml")
 DEVICE = "0123456789abcdef0123456789abcdef"
@@ -148,8 +149,8 @@ def test_long_device_id_and_key_are_cut() -> None:
     assert "d" * 100 not in str(err)
     err = refused("start_charge", {"k" * 10_000: 1})
     assert err.translation_key == "unknown_field"
-    assert len(err.placeholders["field"]) <= sch.ECHO_MAX
-    assert sch.clip("x" * 10_000) == "x" * (sch.ECHO_MAX - 1) + "…"
+    assert len(err.placeholders["field"]) <= ECHO_MAX
+    assert clip("x" * 10_000) == "x" * (ECHO_MAX - 1) + "…"
 
 
 # ---- good input: normalised, round-trips ------------------------------------------------------

@@ -14,7 +14,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import V2CCharger
-from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription, async_setup_charger_entities
+from .entity import (
+    Source,
+    V2CCloudEntity,
+    V2CCloudEntityDescription,
+    async_setup_charger_entities,
+    shadow,
+)
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -35,7 +41,7 @@ BINARY_SENSORS: tuple[V2CCloudBinarySensorEntityDescription, ...] = (
         translation_key="connected_status",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         source=Source.CLOUD,
-        is_on_fn=lambda charger: charger.reported.connected if charger.reported else None,
+        is_on_fn=shadow("connected"),
     ),
 )
 

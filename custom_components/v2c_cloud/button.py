@@ -15,7 +15,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import V2CCloudClient
-from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription, async_setup_charger_entities
+from .entity import (
+    Source,
+    V2CCloudEntity,
+    V2CCloudEntityDescription,
+    async_setup_charger_entities,
+    handle_errors,
+)
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -62,6 +68,7 @@ class V2CCloudButtonEntity(V2CCloudEntity, ButtonEntity):
 
     entity_description: V2CCloudButtonEntityDescription
 
+    @handle_errors
     async def async_press(self) -> None:
         """Send the action through the cloud."""
         await self.charger.async_cloud(self.entity_description.press_fn)

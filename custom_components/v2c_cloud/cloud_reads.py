@@ -37,6 +37,29 @@ class V2CCloudData:
     """When each charger's cloud data was last read (regular cycle or confirming read)."""
     quota_exhausted: bool = False
 
+    def charger(self, device_id: str) -> ChargerCloud:
+        """Return what the cloud knows about one charger."""
+        return ChargerCloud(
+            pairing=self.pairings.get(device_id),
+            reported=self.reported.get(device_id),
+            status=self.charge_status.get(device_id),
+            firmware=self.firmware.get(device_id),
+            cards=self.rfid_cards.get(device_id),
+            updated=self.charger_updated.get(device_id),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerCloud:
+    """One charger's cloud data; all None without a cloud account or before the first read."""
+
+    pairing: Pairing | None = None
+    reported: ReportedState | None = None
+    status: ChargeStatus | None = None
+    firmware: FirmwareInfo | None = None
+    cards: list[RfidCard] | None = None
+    updated: datetime | None = None
+
 
 @dataclass(kw_only=True)
 class Fetched:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.event import async_call_later
@@ -23,22 +24,17 @@ from .api import (
 )
 from .budget import FLOOR, backoff_interval
 from .cloud_periodic import PairingsCache, SlowReads
-from .cloud_reads import Fetched, V2CCloudData, fetch, mark, merge, reached
+from .cloud_reads import ChargerCloud, Fetched, V2CCloudData, fetch, mark, merge, reached
 from .const import CLOUD_CONFIRM_DELAY, DOMAIN, LOGGER
 from .ledger import CallLedger, set_quota_issue
 from .plan import ChargerInput, Plan, PlanInputs, activity_of, plan_polling
 from .schedule import Kind, Schedule, Stream, describe, retry_delay
 
-if TYPE_CHECKING:
-    from .runtime import V2CCloudConfigEntry
+__all__ = ["ChargerCloud", "V2CCloudCoordinator", "V2CCloudData"]
 
-__all__ = ["V2CCloudCoordinator", "V2CCloudData"]
+type WantsLive = Callable[[str, Pairing | None], bool]
 
 REPLAN_SETTLE = 10.0
-
-
-class _QuotaExhaustedError(Exception):
-    """A 429 aborted the cycle."""
 
 
 class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
@@ -49,17 +45,18 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     next one is due, so a cycle reads only what is due.
     """
 
-    config_entry: V2CCloudConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
         *,
-        entry: V2CCloudConfigEntry,
+        entry: ConfigEntry,
         client: V2CCloudClient,
         ledger: CallLedger,
+        wants_charge_status: WantsLive,
     ) -> None:
-        """Create the coordinator; the first cycle reads everything."""
+        """Create the coordinator; `wants_charge_status` tells which chargers lack a working LAN."""
         super().__init__(
             hass,
             LOGGER,
@@ -69,8 +66,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         )
         self.client = client
         self.ledger = ledger
-        # Whether a charger needs /device/currentstatecharge (no working LAN); set by the entry.
-        self.wants_charge_status: Callable[[str, Pairing | None], bool] = lambda _id, _p: True
+        self.wants_charge_status = wants_charge_status
         self.plan = Plan(chargers={})
         self.schedule = Schedule()
         self._backoff: float | None = None
@@ -90,10 +86,10 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             pairings={p.device_id: p for p in self.ledger.pairings}
         )
         try:
-            data = await self._cycle(now, previous)
-        except _QuotaExhaustedError as err:
-            self._account(now)
-            self._set_quota_issue(True)
+            data = await self._read_due(now, previous)
+        except V2CRateLimitError as err:
+            self.account(now)
+            set_quota_issue(self.hass, self.config_entry.entry_id, exhausted=True)
             interval = self.update_interval or timedelta(seconds=FLOOR)
             self._backoff, self._retry = backoff_interval(interval.total_seconds()), None
             self._set_wake(now, self._backoff)
@@ -104,12 +100,12 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             LOGGER.debug("Cloud quota exhausted; keeping the last data")
             return replace(self.data, quota_exhausted=True)
         except V2CAuthenticationError as err:
-            self._account(now)
+            self.account(now)
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except V2CError as err:
-            self._account(now)
+            self.account(now)
             self._backoff = None
             if reached(err):
                 # The server answered with an error: the failed streams wait for their next read.
@@ -125,20 +121,16 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                 translation_key="cloud_unavailable",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self._set_quota_issue(False)
+        set_quota_issue(self.hass, self.config_entry.entry_id, exhausted=False)
         self._backoff = self._retry = None
         self._set_wake(now, max(self._until_due(now, data), 1.0))
         return data
 
-    async def _cycle(self, now: datetime, previous: V2CCloudData) -> V2CCloudData:
-        """Read the due streams; while the cloud is unreachable, one call tests it first."""
-        try:
-            return await self._read_due(now, previous)
-        except V2CRateLimitError as err:
-            raise _QuotaExhaustedError from err
-
     async def _read_due(self, now: datetime, previous: V2CCloudData) -> V2CCloudData:
-        """Fetch pairings when due and every due stream; book and plan the results."""
+        """Fetch pairings when due and every due stream; book and plan the results.
+
+        While the cloud is unreachable, one call tests it first.
+        """
         results: dict[str, Fetched] = {}
         probed: Stream | None = None
         due = self.schedule.due_now(self._streams(previous.pairings), now)
@@ -146,7 +138,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             probed = due[0]
             probe = await fetch(self.client, probed[0], [probed[1]])
             if (err := probe.errors.get(probed[1])) is not None:
-                self._mark({probed[0]: probe}, now, only_answered=True)
+                mark(self.schedule, {probed[0]: probe}, now, self._interval, only_answered=True)
                 raise err
             results[probed[0]] = probe
         pairings = await self._pairings.get(self.client, self.ledger, now, previous.pairings)
@@ -168,13 +160,13 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         failures = [err for fetched in results.values() for err in fetched.errors.values()]
         if results and not any(fetched.ok for fetched in results.values()):
             # Every read failed: the cloud is down. Answered errors wait for the next read.
-            self._mark(results, now, only_answered=True)
+            mark(self.schedule, results, now, self._interval, only_answered=True)
             raise next((err for err in failures if not reached(err)), failures[0])
         live = {d for d, kind in self._streams(pairings) if kind == "live"}
         data = merge(self.data or previous, pairings, results, now, live)
-        self._account(now)  # the plan counts this cycle's calls
+        self.account(now)  # the plan counts this cycle's calls
         self._replan(now, data)
-        self._mark(results, now)
+        mark(self.schedule, results, now, self._interval)
         return replace(data, updated_at=now)
 
     async def _charger(
@@ -228,12 +220,6 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         self.schedule.forget(streams)
         self.schedule.replan({stream: self._interval(stream) for stream in streams})
 
-    def _mark(
-        self, results: dict[str, Fetched], now: datetime, *, only_answered: bool = False
-    ) -> None:
-        """Move the next read of every stream read (or tried) in this cycle."""
-        mark(self.schedule, results, now, self._interval, only_answered=only_answered)
-
     def _until_due(self, now: datetime, data: V2CCloudData | None = None) -> float:
         """Return the seconds until the next stream is due (an empty account: the pairings)."""
         current: V2CCloudData | None = data if data is not None else self.data
@@ -281,22 +267,25 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         """Return one charger's polling plan: intervals, why, and when it is read next."""
         return describe(self.plan, self.schedule, device_id)
 
+    def cloud_state(self, device_id: str) -> ChargerCloud:
+        """Return what the cloud knows about one charger."""
+        return self.data.charger(device_id) if self.data is not None else ChargerCloud()
+
     # ---- budget --------------------------------------------------------------------------
 
-    def _account(self, now: datetime) -> None:
+    async def async_user_call[T](self, call: Callable[[V2CCloudClient], Awaitable[T]]) -> T:
+        """Run a user-initiated call (command, action) and book it; errors propagate."""
+        try:
+            return await call(self.client)
+        finally:
+            self.account()
+
+    @callback
+    def account(self, now: datetime | None = None) -> None:
         """Book the calls made since the last booking."""
         made = self.client.request_count - self._counted
         self._counted = self.client.request_count
-        self.ledger.record(now, made, self.client.rate_limit)
-
-    @callback
-    def account(self) -> None:
-        """Book calls made outside a cycle (commands, services)."""
-        self._account(dt_util.utcnow())
-
-    def _set_quota_issue(self, exhausted: bool) -> None:
-        """Raise or clear the quota repair issue."""
-        set_quota_issue(self.hass, self.config_entry.entry_id, exhausted=exhausted)
+        self.ledger.record(now or dt_util.utcnow(), made, self.client.rate_limit)
 
     @callback
     def async_rfid_changed(self, device_id: str) -> None:
@@ -346,7 +335,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             LOGGER.debug("Confirming %s failed: %s", device_id, err)
             return
         finally:
-            self._account(now)
+            self.account(now)
         if not fetched.ok or self.data is None:
             return
         live = {d for d, kind in self._streams(self.data.pairings) if kind == "live"}
@@ -354,7 +343,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         # Not async_set_updated_data: that would push back every other charger's reads.
         self.data = replace(new, quota_exhausted=self.data.quota_exhausted)
         self._replan(now, new)
-        self._mark({device_id: fetched}, now)
+        mark(self.schedule, {device_id: fetched}, now, self._interval)
         self._rewake(now)
         self.async_update_listeners()
 

@@ -47,20 +47,19 @@ TO_REDACT = {
 
 def _charger(charger: V2CCharger) -> dict[str, Any]:
     """Return one charger's state."""
-    data = charger.data
-    reported, status, pairing = charger.reported, charger.charge_status, charger.pairing
+    lan, cloud = charger.realtime, charger.cloud_state
     return {
-        "mode": charger.mode,
-        "host": charger.host_override,
-        "lan_client_host": client.host if (client := charger.lan_client()) else None,
-        "lan_ok": charger.lan_ok,
-        "lan_failures": charger.lan_failures,
-        "outage_since": charger.outage_since.isoformat() if charger.outage_since else None,
-        "realtime_success": charger.realtime.last_update_success,
-        "realtime": asdict(data) if data else None,
-        "pairing": pairing.raw if pairing else None,
-        "reported": reported.raw if reported else None,
-        "charge_status": status.raw if status else None,
+        "mode": lan.mode,
+        "host": lan.host_override,
+        "lan_client_host": client.host if (client := lan.lan_client()) else None,
+        "lan_ok": lan.lan_ok,
+        "lan_failures": lan.lan_failures,
+        "outage_since": lan.outage_since.isoformat() if lan.outage_since else None,
+        "realtime_success": lan.last_update_success,
+        "realtime": asdict(lan.data) if lan.data else None,
+        "pairing": cloud.pairing.raw if cloud.pairing else None,
+        "reported": cloud.reported.raw if cloud.reported else None,
+        "charge_status": cloud.status.raw if cloud.status else None,
         "cloud_plan": charger.cloud.charger_plan(charger.device_id) if charger.cloud else None,
     }
 

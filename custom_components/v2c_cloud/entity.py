@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Concatenate
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -16,9 +16,8 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpda
 from homeassistant.util import dt as dt_util
 
 from .charger import Command, V2CCharger
-
-if TYPE_CHECKING:
-    from .runtime import V2CCloudConfigEntry
+from .errors import translated_errors
+from .runtime import V2CCloudConfigEntry
 
 
 class Source(StrEnum):
@@ -42,6 +41,16 @@ class V2CCloudEntityDescription(EntityDescription):
         if self.source is Source.CLOUD and charger.cloud is None:
             return False
         return self.exists_fn(charger)
+
+
+def live(attr: str) -> Callable[[V2CCharger], Any]:
+    """Read an attribute of the charger's live data (None without data)."""
+    return lambda charger: getattr(charger.data, attr) if charger.data is not None else None
+
+
+def shadow(attr: str) -> Callable[[V2CCharger], Any]:
+    """Read an attribute of the charger's cloud shadow (None without one)."""
+    return lambda charger: getattr(r, attr) if (r := charger.cloud_state.reported) else None
 
 
 @callback
@@ -88,11 +97,23 @@ class V2CCloudEntity(CoordinatorEntity[DataUpdateCoordinator[Any]]):
         if not super().available:
             return False
         if self.entity_description.source is Source.CLOUD:
-            return self.charger.reported is not None
+            return self.charger.cloud_state.reported is not None
         data = self.charger.data
         if data is None:
             return False
         return not (self.entity_description.lan_only and data.source != "lan")
+
+
+def handle_errors[E: V2CCloudEntity, **P](
+    func: Callable[Concatenate[E, P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[E, P], Coroutine[Any, Any, None]]:
+    """Decorate an entity command: V2C errors become translated Home Assistant errors."""
+
+    async def handler(self: E, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        with translated_errors(self.charger.cloud):
+            await func(self, *args, **kwargs)
+
+    return handler
 
 
 class V2CCloudWritableEntity[T](V2CCloudEntity):

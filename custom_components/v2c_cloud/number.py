@@ -23,7 +23,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import CloudSetter, Command, V2CCharger, bind_value
 from .const import HOLD_DEFAULT
-from .entity import V2CCloudEntityDescription, V2CCloudWritableEntity, async_setup_charger_entities
+from .entity import (
+    V2CCloudEntityDescription,
+    V2CCloudWritableEntity,
+    async_setup_charger_entities,
+    handle_errors,
+    live,
+)
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -35,16 +41,6 @@ class V2CCloudNumberEntityDescription(V2CCloudEntityDescription, NumberEntityDes
 
     value_fn: Callable[[V2CCharger], float | None]
     command_fn: Callable[[float], Command]
-
-
-def _live(attr: str, scale: float = 1.0) -> Callable[[V2CCharger], float | None]:
-    """Read a number from the live data, optionally scaled."""
-
-    def read(charger: V2CCharger) -> float | None:
-        value = getattr(charger.data, attr) if charger.data is not None else None
-        return None if value is None else value * scale
-
-    return read
 
 
 def _current(
@@ -61,9 +57,14 @@ def _current(
         native_step=1,
         mode=NumberMode.SLIDER,
         entity_category=None if key == "intensity_number" else EntityCategory.CONFIG,
-        value_fn=_live(attr),
+        value_fn=live(attr),
         command_fn=lambda v: Command(lan=(lan_key, round(v)), cloud=bind_value(cloud, round(v))),
     )
+
+
+def _kw(watts: float | None) -> float | None:
+    """Convert W to kW."""
+    return None if watts is None else watts / 1000
 
 
 NUMBERS: tuple[V2CCloudNumberEntityDescription, ...] = (
@@ -90,7 +91,7 @@ NUMBERS: tuple[V2CCloudNumberEntityDescription, ...] = (
         native_step=0.5,
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
-        value_fn=_live("contracted_power", 0.001),
+        value_fn=lambda charger: _kw(live("contracted_power")(charger)),
         command_fn=lambda kw: Command(lan=("ContractedPower", round(kw * 1000))),
     ),
     V2CCloudNumberEntityDescription(
@@ -102,7 +103,7 @@ NUMBERS: tuple[V2CCloudNumberEntityDescription, ...] = (
         native_step=1,
         mode=NumberMode.SLIDER,
         entity_category=EntityCategory.CONFIG,
-        value_fn=_live("light_led"),
+        value_fn=live("light_led"),
         command_fn=lambda v: Command(lan=("LightLED", round(v))),
     ),
     V2CCloudNumberEntityDescription(
@@ -116,7 +117,7 @@ NUMBERS: tuple[V2CCloudNumberEntityDescription, ...] = (
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
-        value_fn=_live("voltage_installation"),
+        value_fn=live("voltage_installation"),
         command_fn=lambda v: Command(lan=("VoltageInstallation", round(v))),
     ),
 )
@@ -153,6 +154,7 @@ class V2CCloudNumberEntity(V2CCloudWritableEntity[float], NumberEntity):
             return round(value)
         return value
 
+    @handle_errors
     async def async_set_native_value(self, value: float) -> None:
         """Send the new value and show it at once."""
         await self._async_command(self.entity_description.command_fn(value), value)

@@ -1,4 +1,4 @@
-"""Runtime data of a loaded entry and the charger set kept in step with the account."""
+"""A loaded entry at runtime: its clients, coordinators and the chargers of the account."""
 
 from __future__ import annotations
 
@@ -10,15 +10,27 @@ from typing import Any
 
 from aiohttp import ClientSession
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_HOST, CONF_SCAN_INTERVAL
+from homeassistant.const import CONF_API_KEY, CONF_HOST, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util import dt as dt_util
 
-from .api import Pairing, V2CCloudClient
+from .api import DEFAULT_BASE_URL, Pairing, V2CCloudClient, V2CValidationError
 from .charger import V2CCharger
-from .const import CONF_CHARGERS, CONF_MODE, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER, MODE_LAN
+from .const import (
+    CLOUD_REQUEST_TIMEOUT,
+    CONF_BASE_URL,
+    CONF_CHARGERS,
+    CONF_MODE,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MODE_LAN,
+)
 from .coordinator import V2CCloudCoordinator
-from .helpers import entry_device, is_usable_lan_host
+from .helpers import entry_device, is_loopback_host, is_simulator_url, is_usable_lan_host
 from .ledger import CallLedger
 from .realtime import V2CRealtimeCoordinator
 
@@ -50,6 +62,76 @@ class V2CCloudRuntimeData:
 type V2CCloudConfigEntry = ConfigEntry[V2CCloudRuntimeData]
 
 
+async def async_setup_cloud(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> None:
+    """Set up an account: its cloud client, call ledger, coordinator and chargers."""
+    session = async_get_clientsession(hass)
+    base_url: str | None = entry.data.get(CONF_BASE_URL)
+    try:
+        client = V2CCloudClient(
+            api_key=entry.data[CONF_API_KEY],
+            session=session,
+            request_timeout=CLOUD_REQUEST_TIMEOUT,
+            base_url=base_url or DEFAULT_BASE_URL,
+        )
+    except V2CValidationError as err:  # an empty or garbled stored key
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="auth_failed"
+        ) from err
+    ledger = CallLedger(hass=hass, entry_id=entry.entry_id)
+    await ledger.async_load(dt_util.utcnow())
+    cloud = V2CCloudCoordinator(
+        hass,
+        entry=entry,
+        client=client,
+        ledger=ledger,
+        wants_charge_status=lambda device_id, pairing: wants_charge_status(
+            entry, device_id, pairing
+        ),
+    )
+    entry.runtime_data = V2CCloudRuntimeData(
+        client=client,
+        cloud=cloud,
+        ledger=ledger,
+        session=session,
+        sim_mode=is_simulator_url(base_url),
+        setup_data=dict(entry.data),
+    )
+    await cloud.async_refresh()
+    if not cloud.last_update_success:
+        failure = cloud.last_exception
+        if isinstance(failure, ConfigEntryAuthFailed):
+            raise failure
+        if not ledger.pairings:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="cloud_unavailable",
+                translation_placeholders={"error": str(failure)},
+            ) from failure
+        # Local first: known chargers keep working over the LAN while the cloud is away.
+        cloud.async_seed_from_ledger()
+    await async_sync_chargers(hass, entry)
+    cloud.async_replan()
+    entry.async_on_unload(cloud.async_add_listener(lambda: async_cloud_updated(hass, entry)))
+    entry.async_on_unload(cloud.async_cancel_confirms)
+
+
+async def async_setup_local(hass: HomeAssistant, entry: V2CCloudConfigEntry) -> None:
+    """Set up a charger added by its LAN address, without a cloud account."""
+    host: str = entry.data[CONF_HOST]
+    entry.runtime_data = V2CCloudRuntimeData(
+        client=None,
+        cloud=None,
+        ledger=None,
+        session=async_get_clientsession(hass),
+        sim_mode=is_loopback_host(host),
+        setup_data=dict(entry.data),
+    )
+    assert entry.unique_id is not None
+    charger = async_create_charger(hass, entry, entry.unique_id, host=host)
+    await charger.realtime.async_config_entry_first_refresh()
+    entry.runtime_data.chargers[charger.device_id] = charger
+
+
 def charger_options(entry: ConfigEntry, device_id: str) -> tuple[str, str | None]:
     """Return a charger's (mode, host override) from the entry options."""
     options: dict[str, Any] = entry.options.get(CONF_CHARGERS, {}).get(device_id, {})
@@ -66,15 +148,10 @@ async def async_sync_chargers(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
     runtime = entry.runtime_data
     assert runtime.cloud is not None
     pairings = runtime.cloud.data.pairings if runtime.cloud.data else {}
-    new: list[V2CCharger] = []
-    for device_id in pairings:
-        if device_id in runtime.chargers:
-            continue
-        charger = async_create_charger(hass, entry, device_id)
-        runtime.chargers[device_id] = charger
-        new.append(charger)
+    new = [async_create_charger(hass, entry, d) for d in pairings if d not in runtime.chargers]
     if new:
-        await asyncio.gather(*(c.realtime.async_refresh() for c in new))
+        runtime.chargers.update((charger.device_id, charger) for charger in new)
+        await asyncio.gather(*(charger.realtime.async_refresh() for charger in new))
         for add in runtime.platforms:
             add(new)
     registry = dr.async_get(hass)
@@ -82,7 +159,7 @@ async def async_sync_chargers(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
         charger = runtime.chargers.pop(device_id)
         LOGGER.info("Charger %s is no longer on the account; removing it", device_id)
         await charger.async_shutdown()
-        charger.clear_lan_issue()
+        charger.realtime.clear_lan_issue()
         # The device belongs to this entry alone (HA 2026.11 deprecates remove_config_entry_id).
         if device := entry_device(hass, entry.entry_id, device_id):
             registry.async_remove_device(device.id)
@@ -99,7 +176,7 @@ def wants_charge_status(
     """
     runtime = entry.runtime_data
     if (charger := runtime.chargers.get(device_id)) is not None:
-        return charger.wants_charge_status()
+        return charger.realtime.wants_charge_status()
     mode, host = charger_options(entry, device_id)
     host = host or (pairing.ip if pairing else None)
     return mode != MODE_LAN or not host or not is_usable_lan_host(host, runtime.sim_mode)
@@ -111,21 +188,35 @@ def async_create_charger(
 ) -> V2CCharger:
     """Create a charger with its live-data coordinator, configured from the options."""
     runtime = entry.runtime_data
-    charger = V2CCharger(
+    realtime = V2CRealtimeCoordinator(
         hass,
         entry=entry,
         device_id=device_id,
         cloud=runtime.cloud,
         session=runtime.session,
         sim_mode=runtime.sim_mode,
+        interval=scan_interval(entry),
         fallback_name=entry.title if runtime.cloud is None else None,
+        relocate=lambda answered, host: _relocate(entry, device_id, answered, host),
     )
     mode, override = charger_options(entry, device_id)
-    charger.configure(mode=mode, host=host or override)
-    charger.attach(
-        V2CRealtimeCoordinator(hass, entry=entry, charger=charger, interval=scan_interval(entry))
-    )
-    return charger
+    realtime.configure(mode=mode, host=host or override)
+    return V2CCharger(hass, entry_id=entry.entry_id, realtime=realtime)
+
+
+def _relocate(entry: V2CCloudConfigEntry, asking: str, answered: str, host: str) -> str | None:
+    """Give charger `answered` of this entry the address `host` that answered with its id.
+
+    Return the address that charger used before (None if it is not ours or had none).
+    """
+    chargers = entry.runtime_data.chargers
+    other = next((c for i, c in chargers.items() if i.casefold() == answered.casefold()), None)
+    if other is None or other.device_id == asking:
+        return None
+    client = other.realtime.lan_client()
+    before = client.host if client is not None else None
+    other.realtime.learn_address(host)
+    return before if before != host else None
 
 
 @callback
@@ -169,7 +260,7 @@ async def async_apply_options(hass: HomeAssistant, entry: V2CCloudConfigEntry) -
         mode, host = charger_options(entry, charger.device_id)
         if runtime.cloud is None:  # LAN-only entry: the address lives in the entry data
             mode, host = MODE_LAN, entry.data[CONF_HOST]
-        changed = charger.configure(mode=mode, host=host)
+        changed = charger.realtime.configure(mode=mode, host=host)
         charger.realtime.set_base_interval(interval)
         if changed:
             await charger.realtime.async_refresh()

@@ -17,6 +17,9 @@ from .entity import (
     V2CCloudEntityDescription,
     V2CCloudWritableEntity,
     async_setup_charger_entities,
+    handle_errors,
+    live,
+    shadow,
 )
 from .runtime import V2CCloudConfigEntry
 from .states import (
@@ -40,16 +43,6 @@ class V2CCloudSelectEntityDescription(V2CCloudEntityDescription, SelectEntityDes
     command_fn: Callable[[int], Command]
 
 
-def _live(attr: str) -> Callable[[V2CCharger], int | None]:
-    """Read a code from the live data."""
-    return lambda charger: getattr(charger.data, attr) if charger.data is not None else None
-
-
-def _reported(attr: str) -> Callable[[V2CCharger], int | None]:
-    """Read a code from the cloud shadow."""
-    return lambda charger: getattr(charger.reported, attr) if charger.reported else None
-
-
 def _cloud_select(
     key: str, codes: dict[int, str], attr: str, send: CloudSetter
 ) -> V2CCloudSelectEntityDescription:
@@ -61,7 +54,7 @@ def _cloud_select(
         source=Source.CLOUD,
         options=list(codes.values()),
         codes=codes,
-        code_fn=_reported(attr),
+        code_fn=shadow(attr),
         command_fn=lambda code: Command(cloud=bind_value(send, code)),
     )
 
@@ -77,7 +70,7 @@ def _lan_select(
         lan_only=True,
         options=list(codes.values()),
         codes=codes,
-        code_fn=_live(attr),
+        code_fn=live(attr),
         command_fn=lambda code: Command(lan=(lan_key, code)),
     )
 
@@ -124,6 +117,7 @@ class V2CCloudSelectEntity(V2CCloudWritableEntity[str], SelectEntity):
         polled = self.entity_description.codes.get(code) if code is not None else None
         return self._hold.resolve(polled)
 
+    @handle_errors
     async def async_select_option(self, option: str) -> None:
         """Send the chosen option and show it at once."""
         code = next(c for c, key in self.entity_description.codes.items() if key == option)

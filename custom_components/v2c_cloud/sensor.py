@@ -25,10 +25,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .api import RfidCard
 from .charger import V2CCharger
 from .energy import LIFETIME_ENERGY, V2CCloudLifetimeEnergySensor
-from .entity import Source, V2CCloudEntity, V2CCloudEntityDescription, async_setup_charger_entities
+from .entity import (
+    Source,
+    V2CCloudEntity,
+    V2CCloudEntityDescription,
+    async_setup_charger_entities,
+    live,
+)
 from .runtime import V2CCloudConfigEntry
 from .states import (
     CHARGE_STATES,
@@ -50,14 +55,9 @@ class V2CCloudSensorEntityDescription(V2CCloudEntityDescription, SensorEntityDes
     attrs_fn: Callable[[V2CCharger], dict[str, Any] | None] | None = None
 
 
-def _live[T](fn: Callable[..., T | None]) -> Callable[[V2CCharger], T | None]:
-    """Read a value from the charger's live data (None without data)."""
-    return lambda charger: fn(charger.data) if charger.data is not None else None
-
-
 def _code(table: dict[int, str], attr: str) -> Callable[[V2CCharger], str | None]:
     """Map a live enum code to its state key; unknown codes give None."""
-    return _live(lambda d: table.get(getattr(d, attr)) if getattr(d, attr) is not None else None)
+    return lambda charger: None if (code := live(attr)(charger)) is None else table.get(code)
 
 
 def _power(key: str, attr: str, *, enabled: bool = True) -> V2CCloudSensorEntityDescription:
@@ -70,14 +70,8 @@ def _power(key: str, attr: str, *, enabled: bool = True) -> V2CCloudSensorEntity
         native_unit_of_measurement=UnitOfPower.WATT,
         suggested_display_precision=0,
         entity_registry_enabled_default=enabled,
-        value_fn=_live(lambda d: getattr(d, attr)),
+        value_fn=live(attr),
     )
-
-
-def _rfid_cards(charger: V2CCharger) -> list[RfidCard] | None:
-    """Return the charger's RFID cards from the last cloud read."""
-    data = charger.cloud.data if charger.cloud else None
-    return data.rfid_cards.get(charger.device_id) if data else None
 
 
 def _quota_remaining(charger: V2CCharger) -> int | None:
@@ -114,7 +108,7 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=_live(lambda d: d.charge_energy),
+        value_fn=live("charge_energy"),
     ),
     V2CCloudSensorEntityDescription(
         key="charge_time",
@@ -124,7 +118,7 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         suggested_display_precision=0,
-        value_fn=_live(lambda d: d.charge_time),
+        value_fn=live("charge_time"),
     ),
     _power("house_power", "house_power"),
     _power("fv_power", "fv_power"),
@@ -136,7 +130,7 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricPotential.VOLT,
         suggested_display_precision=0,
-        value_fn=_live(lambda d: d.voltage_installation),
+        value_fn=live("voltage_installation"),
     ),
     V2CCloudSensorEntityDescription(
         key="ready_state",
@@ -154,7 +148,7 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         options=list(TIMER_STATES.values()),
         lan_only=True,
         entity_registry_enabled_default=False,
-        value_fn=_live(lambda d: None if d.timer is None else TIMER_STATES[int(d.timer)]),
+        value_fn=_code(TIMER_STATES, "timer"),
     ),
     V2CCloudSensorEntityDescription(
         key="slave_error",
@@ -162,7 +156,7 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=SLAVE_ERROR_OPTIONS,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=_live(lambda d: slave_error_state(d.slave_error)),
+        value_fn=lambda charger: slave_error_state(live("slave_error")(charger)),
     ),
     V2CCloudSensorEntityDescription(
         key="device_identifier",
@@ -182,14 +176,14 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         translation_key="wifi_ssid",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=_live(lambda d: d.ssid),
+        value_fn=live("ssid"),
     ),
     V2CCloudSensorEntityDescription(
         key="wifi_ip",
         translation_key="wifi_ip",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=_live(lambda d: d.ip),
+        value_fn=live("ip"),
     ),
     V2CCloudSensorEntityDescription(
         key="signal_status",
@@ -205,9 +199,11 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         translation_key="rfid_cards",
         source=Source.CLOUD,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda charger: None if (cards := _rfid_cards(charger)) is None else len(cards),
+        value_fn=lambda charger: None
+        if (cards := charger.cloud_state.cards) is None
+        else len(cards),
         # Card labels only: the UIDs open the charger and stay out of the state history.
-        attrs_fn=lambda charger: {"cards": [c.tag or "" for c in _rfid_cards(charger) or []]},
+        attrs_fn=lambda charger: {"cards": [c.tag or "" for c in charger.cloud_state.cards or []]},
     ),
     V2CCloudSensorEntityDescription(
         key="api_calls_remaining",
@@ -224,11 +220,7 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         source=Source.CLOUD,
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda charger: (
-            charger.cloud.data.charger_updated.get(charger.device_id)
-            if charger.cloud and charger.cloud.data
-            else None
-        ),
+        value_fn=lambda charger: charger.cloud_state.updated,
     ),
 )
 

@@ -17,10 +17,10 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
 from . import services_schema as sch
-from .charger import V2CCharger, async_cloud_call
+from .charger import V2CCharger
 from .const import DOMAIN
+from .errors import clip, translated_errors
 from .runtime import V2CCloudConfigEntry
-from .services_schema import clip
 from .services_tables import CHARGER_SERVICES, Result, V2CChargerService, date_range_view
 
 SERVICE_GET_GLOBAL_STATISTICS: Final = "get_global_statistics"
@@ -114,7 +114,8 @@ def _charger_handler(
         # Every charger is tried even after a failure; the first failure is raised at the end.
         for device_id, charger in targets:
             try:
-                result = await service.run(charger, call.data)
+                with translated_errors(charger.cloud):
+                    result = await service.run(charger, call.data)
             except HomeAssistantError as err:
                 errors.append(err)
                 continue
@@ -136,9 +137,8 @@ async def _async_global_statistics(call: ServiceCall) -> ServiceResponse:
     start, end = call.data.get(sch.ATTR_DATE_START), call.data.get(sch.ATTR_DATE_END)
     if (cloud := entry.runtime_data.cloud) is None:
         raise validation_error("entry_without_cloud", entry=entry.title)
-    statistics = await async_cloud_call(
-        cloud, entry, lambda client: client.global_statistics(start, end)
-    )
+    with translated_errors(cloud):
+        statistics = await cloud.async_user_call(lambda c: c.global_statistics(start, end))
     payload: Result = {
         sch.ATTR_CONFIG_ENTRY_ID: entry.entry_id,
         **date_range_view(call.data),

@@ -35,6 +35,7 @@ from .api.const import (
     WIFI_PASSWORD_MIN,
 )
 from .const import DOMAIN
+from .errors import clip
 
 ATTR_ACTIVE: Final = "active"
 ATTR_AMPS: Final = "amps"
@@ -68,16 +69,8 @@ ATTR_WEEKDAYS: Final = "weekdays"
 VOLTAGE_MIN, VOLTAGE_MAX = LAN_WRITE_RANGES["VoltageInstallation"]
 # The protocol bounds minutes only from below; a week is far beyond any charging session.
 MINUTES_MAX: Final = 10080
-# Longest text echoed in an error message or log (device ids are 32; a longer value is cut).
-ECHO_MAX: Final = 40
 
 type Validator = Callable[[Any], Any]
-
-
-def clip(value: object) -> str:
-    """Return a value as text fit to echo in a message: at most ECHO_MAX characters."""
-    text = str(value)
-    return text if len(text) <= ECHO_MAX else f"{text[: ECHO_MAX - 1]}…"
 
 
 class V2CInvalid(vol.Invalid):

@@ -19,6 +19,9 @@ from .entity import (
     V2CCloudEntityDescription,
     V2CCloudWritableEntity,
     async_setup_charger_entities,
+    handle_errors,
+    live,
+    shadow,
 )
 from .runtime import V2CCloudConfigEntry
 
@@ -34,21 +37,11 @@ class V2CCloudSwitchEntityDescription(V2CCloudEntityDescription, SwitchEntityDes
     hold: timedelta = HOLD_DEFAULT
 
 
-def _live(attr: str) -> Callable[[V2CCharger], bool | None]:
-    """Read a boolean from the live data."""
-    return lambda charger: getattr(charger.data, attr) if charger.data is not None else None
-
-
-def _reported(attr: str) -> Callable[[V2CCharger], bool | None]:
-    """Read a boolean from the cloud shadow."""
-    return lambda charger: getattr(charger.reported, attr) if charger.reported else None
-
-
 SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     V2CCloudSwitchEntityDescription(
         key="charging_pause",
         translation_key="charging_pause",
-        is_on_fn=_live("paused"),
+        is_on_fn=live("paused"),
         command_fn=lambda on: Command(
             lan=("Paused", int(on)),
             cloud=(lambda c, d: c.pause_charge(d)) if on else (lambda c, d: c.start_charge(d)),
@@ -57,7 +50,7 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     V2CCloudSwitchEntityDescription(
         key="locked",
         translation_key="locked",
-        is_on_fn=_live("locked"),
+        is_on_fn=live("locked"),
         command_fn=lambda on: Command(
             lan=("Locked", int(on)), cloud=lambda c, d: c.set_locked(d, on)
         ),
@@ -66,7 +59,7 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
         key="dynamic",
         translation_key="dynamic",
         entity_category=EntityCategory.CONFIG,
-        is_on_fn=_live("dynamic"),
+        is_on_fn=live("dynamic"),
         command_fn=lambda on: Command(
             lan=("Dynamic", int(on)), cloud=lambda c, d: c.set_dynamic(d, on)
         ),
@@ -76,7 +69,7 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
         translation_key="pause_dynamic",
         entity_category=EntityCategory.CONFIG,
         lan_only=True,
-        is_on_fn=_live("pause_dynamic"),
+        is_on_fn=live("pause_dynamic"),
         command_fn=lambda on: Command(lan=("PauseDynamic", int(on))),
     ),
     V2CCloudSwitchEntityDescription(
@@ -84,14 +77,14 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
         translation_key="timer",
         entity_category=EntityCategory.CONFIG,
         lan_only=True,
-        is_on_fn=_live("timer"),
+        is_on_fn=live("timer"),
         command_fn=lambda on: Command(lan=("Timer", int(on))),
     ),
     V2CCloudSwitchEntityDescription(
         key="logo_led",
         translation_key="logo_led",
         entity_category=EntityCategory.CONFIG,
-        is_on_fn=_live("logo_led"),
+        is_on_fn=live("logo_led"),
         command_fn=lambda on: Command(
             lan=("LogoLED", int(on)), cloud=lambda c, d: c.set_logo_led(d, on)
         ),
@@ -102,7 +95,7 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         source=Source.CLOUD,
         hold=HOLD_SLOW,
-        is_on_fn=_reported("rfid_enabled"),
+        is_on_fn=shadow("rfid_enabled"),
         command_fn=lambda on: Command(cloud=lambda c, d: c.set_rfid_reader(d, on)),
     ),
     V2CCloudSwitchEntityDescription(
@@ -112,7 +105,7 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
         source=Source.CLOUD,
         hold=HOLD_SLOW,
         entity_registry_enabled_default=False,
-        is_on_fn=_reported("ocpp_enabled"),
+        is_on_fn=shadow("ocpp_enabled"),
         command_fn=lambda on: Command(cloud=lambda c, d: c.set_ocpp_enabled(d, on)),
     ),
 )
@@ -149,6 +142,7 @@ class V2CCloudSwitchEntity(V2CCloudWritableEntity[bool], SwitchEntity):
         """Turn the switch off."""
         await self._async_set(False)
 
+    @handle_errors
     async def _async_set(self, on: bool) -> None:
         """Send the command and show the new state at once."""
         await self._async_command(self.entity_description.command_fn(on), on)
