@@ -27,7 +27,6 @@ from custom_components.v2c_cloud.api import (
 from custom_components.v2c_cloud.api._http import (
     decode_body,
     maybe_json,
-    parse_rate_limit,
     parse_scalar_text,
     redact_query,
     scrub,
@@ -406,7 +405,7 @@ async def test_rate_limit_headers_are_recorded(cloud: V2CCloudClient, http: aior
     ],
 )
 def test_parse_rate_limit(headers: dict[str, str], expected: tuple[Any, ...] | None) -> None:
-    snapshot = parse_rate_limit(headers)
+    snapshot = RateLimitSnapshot.from_headers(headers)
     if expected is None:
         assert snapshot is None
     else:

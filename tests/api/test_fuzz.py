@@ -10,9 +10,17 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from custom_components.v2c_cloud.api import (
+    RateLimitSnapshot,
     RealtimeData,
     V2CResponseError,
     V2CValidationError,
+    realtime_from_cloud,
+    validate_lan_host,
+)
+from custom_components.v2c_cloud.api._http import (
+    decode_body,
+)
+from custom_components.v2c_cloud.api.normalize import (
     parse_charge_status,
     parse_connected,
     parse_firmware,
@@ -26,10 +34,7 @@ from custom_components.v2c_cloud.api import (
     parse_rfid_cards,
     parse_statistics,
     parse_wifi_networks,
-    realtime_from_cloud,
-    validate_lan_host,
 )
-from custom_components.v2c_cloud.api._http import decode_body, parse_rate_limit
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -227,7 +232,7 @@ def test_text_parsers_only_raise_response_errors(text: str) -> None:
     )
 )
 def test_rate_limit_headers_never_fail(headers: dict[str, str]) -> None:
-    snapshot = parse_rate_limit(headers)
+    snapshot = RateLimitSnapshot.from_headers(headers)
     if snapshot is not None:
         assert snapshot.observed_at.tzinfo is not None
 

@@ -9,14 +9,16 @@ from aioresponses import aioresponses
 import pytest
 
 from custom_components.v2c_cloud.api import (
-    LAN_READ_KEYS,
-    LAN_WRITE_KEYS,
-    LAN_WRITE_RANGES,
     V2CConnectionError,
     V2CLocalClient,
     V2CResponseError,
     V2CTimeoutError,
     V2CValidationError,
+)
+from custom_components.v2c_cloud.api.const import (
+    LAN_READ_KEYS,
+    LAN_WRITE_KEYS,
+    LAN_WRITE_RANGES,
 )
 
 from .conftest import LAN_HOST, lan_url, load_text, only_request

@@ -10,6 +10,19 @@ import pytest
 
 from custom_components.v2c_cloud.api import (
     V2CResponseError,
+)
+from custom_components.v2c_cloud.api._wire import (
+    contract_power_to_w,
+    fraction_to_percent,
+    kw_to_w,
+    model_name,
+    to_bool,
+    to_datetime,
+    to_float,
+    to_int,
+    to_str,
+)
+from custom_components.v2c_cloud.api.normalize import (
     parse_charge_status,
     parse_firmware,
     parse_global_statistics,
@@ -20,17 +33,6 @@ from custom_components.v2c_cloud.api import (
     parse_rfid_cards,
     parse_statistics,
     parse_wifi_networks,
-)
-from custom_components.v2c_cloud.api.normalize import (
-    contract_power_to_w,
-    fraction_to_percent,
-    kw_to_w,
-    model_name,
-    to_bool,
-    to_datetime,
-    to_float,
-    to_int,
-    to_str,
 )
 
 from .conftest import load_text

@@ -11,9 +11,11 @@ from custom_components.v2c_cloud.api import (
     ChargeStatus,
     RealtimeData,
     ReportedState,
+    realtime_from_cloud,
+)
+from custom_components.v2c_cloud.api.normalize import (
     parse_charge_status,
     parse_reported,
-    realtime_from_cloud,
 )
 
 from .conftest import load_text

@@ -9,7 +9,10 @@ import unicodedata
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.v2c_cloud.api import V2CValidationError, _validate as check
+from custom_components.v2c_cloud.api import (
+    V2CValidationError,
+    _validate as check,
+)
 
 REFUSED = ("Cc", "Cf", "Cs", "Zl", "Zp")
 

@@ -1,9 +1,8 @@
-"""Shared helpers: body decoding, JSON parsing, query redaction and rate-limit headers."""
+"""Shared helpers: body decoding, JSON parsing and secret redaction."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 import json
 import re
 from typing import Any
@@ -11,12 +10,10 @@ from urllib.parse import quote, quote_plus, urlencode
 
 from .const import REDACTED_QUERY_KEYS
 from .exceptions import V2CResponseError
-from .models import RateLimitSnapshot
 
 REDACTED = "***"
 _MAX_NESTED_DECODES = 3
 _SNIPPET_LENGTH = 120
-_LEADING_INT = re.compile(r"\s*([0-9]{1,12})")
 _QUERY = re.compile(r"\?[^\s'\"]*")
 
 
@@ -101,23 +98,3 @@ def snippet(text: str, secrets: Iterable[str]) -> str:
     if not flat or flat.startswith("<"):
         return ""
     return scrub(flat, secrets)[:_SNIPPET_LENGTH]
-
-
-def _header_int(value: str | None) -> int | None:
-    """Parse a RateLimit-* header; tolerate the IETF list form `1000, 1000;w=86400`."""
-    if value is None:
-        return None
-    match = _LEADING_INT.match(value)
-    return int(match.group(1)) if match else None
-
-
-def parse_rate_limit(headers: Mapping[str, str]) -> RateLimitSnapshot | None:
-    """Build a snapshot from RateLimit-* headers, or None when none of them parses."""
-    limit = _header_int(headers.get("RateLimit-Limit"))
-    remaining = _header_int(headers.get("RateLimit-Remaining"))
-    reset = _header_int(headers.get("RateLimit-Reset"))
-    if limit is None and remaining is None and reset is None:
-        return None
-    return RateLimitSnapshot(
-        limit=limit, remaining=remaining, reset=reset, observed_at=datetime.now(UTC)
-    )

@@ -1,4 +1,4 @@
-"""Constants of the V2C cloud and LAN protocols: URLs, enums, whitelists and ranges."""
+"""Constants of the V2C cloud and LAN protocols: URLs, the charge state, whitelists and ranges."""
 
 from __future__ import annotations
 
@@ -20,50 +20,6 @@ class ChargeState(IntEnum):
     VENTILATION_REQUIRED = 3
     CP_SHORT_CIRCUIT = 4
     GENERAL_FAULT = 5
-
-
-class InstallationType(IntEnum):
-    """Cloud installation type (`/device/inst_type`); not the LAN ChargeMode."""
-
-    SINGLE_PHASE = 0
-    THREE_PHASE = 1
-    PHOTOVOLTAIC = 2
-
-
-class LanChargeMode(IntEnum):
-    """LAN `ChargeMode` keyword; independent of the cloud installation type."""
-
-    MONOPHASIC = 0
-    THREEPHASIC = 1
-    MIXED = 2
-
-
-class FvMode(IntEnum):
-    """Photovoltaic charging mode (`/device/chargefvmode`)."""
-
-    PV_PLUS_MINIMUM = 0
-    EXCLUSIVE_PV = 1
-    MAXIMUM_POWER = 2
-
-
-class DynamicPowerMode(IntEnum):
-    """LAN `DynamicPowerMode` keyword."""
-
-    TIMED_POWER_ENABLED = 0
-    TIMED_POWER_DISABLED = 1
-    EXCLUSIVE_PV = 2
-    MINIMUM_POWER = 3
-    GRID_PLUS_PV = 4
-    STOP = 5
-
-
-class SignalStatus(IntEnum):
-    """LAN Wi-Fi signal quality."""
-
-    UNKNOWN = 0
-    POOR = 1
-    FAIR = 2
-    GOOD = 3
 
 
 INTENSITY_MIN: Final = 6

@@ -34,6 +34,18 @@ class V2CResponseError(V2CError):
     """The server answered with an error status or a payload we cannot use."""
 
 
+class V2CIdentityError(V2CResponseError):
+    """The LAN address answered as another charger (or, once ids were seen, without an id)."""
+
+    def __init__(self, *, expected: str, answered: str | None) -> None:
+        """Name both ids."""
+        super().__init__(
+            f"the address answers as charger {answered or '(no id)'}, not as {expected}"
+        )
+        self.expected = expected
+        self.answered = answered
+
+
 class V2CValidationError(V2CError, ValueError):
     """An argument is out of range; raised before any request is sent."""
 

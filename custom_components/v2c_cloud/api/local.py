@@ -7,35 +7,19 @@ from collections.abc import Collection
 import logging
 from urllib.parse import quote
 
-from aiohttp import ClientError, ClientSession
+from aiohttp import ClientSession
 
 from . import _validate as check
-from ._http import decode_text
+from ._transport import Transport
 from .const import LAN_READ_KEYS, LAN_REQUEST_TIMEOUT, LAN_WRITE_KEYS, LAN_WRITE_RANGES
-from .exceptions import (
-    V2CConnectionError,
-    V2CError,
-    V2CResponseError,
-    V2CTimeoutError,
-    V2CValidationError,
-)
+from .exceptions import V2CError, V2CIdentityError, V2CResponseError, V2CValidationError
 from .hosts import validate_lan_host
 from .models import RealtimeData
 from .normalize import parse_read_value, parse_realtime
 
+__all__ = ["V2CIdentityError", "V2CLocalClient"]  # V2CIdentityError: kept importable here
+
 _LOGGER = logging.getLogger(__name__)
-
-
-class V2CIdentityError(V2CResponseError):
-    """The LAN address answered as another charger (or, once ids were seen, without an id)."""
-
-    def __init__(self, *, expected: str, answered: str | None) -> None:
-        """Name both ids."""
-        super().__init__(
-            f"the address answers as charger {answered or '(no id)'}, not as {expected}"
-        )
-        self.expected = expected
-        self.answered = answered
 
 
 def _key(key: str, allowed: Collection[str], what: str) -> str:
@@ -50,7 +34,7 @@ def _key(key: str, allowed: Collection[str], what: str) -> str:
     return trimmed
 
 
-class V2CLocalClient:
+class V2CLocalClient(Transport):
     """Talk to one Trydan on the LAN; the host must pass the LAN host rule."""
 
     def __init__(
@@ -70,45 +54,20 @@ class V2CLocalClient:
         self.host = validate_lan_host(host, allow_loopback=allow_loopback)
         self.expected_id = expected_id
         self.require_id = False
-        self._session = session
-        self.request_timeout = request_timeout
-        self.request_count = 0
+        super().__init__(
+            session=session,
+            base_url=f"http://{self.host}",
+            peer=f"Trydan at {self.host}",
+            request_timeout=request_timeout,
+        )
 
     def __repr__(self) -> str:
         """Describe the client."""
         return f"V2CLocalClient(host={self.host!r})"
 
-    async def _get(self, path: str) -> tuple[int, str]:
-        """GET one path and map transport failures and non-2xx statuses to typed errors."""
-        url = f"http://{self.host}/{path}"
-        _LOGGER.debug("Trydan LAN request GET %s", url)
-        self.request_count += 1
-        try:
-            async with (
-                asyncio.timeout(self.request_timeout),
-                # Never follow redirects: the host rule only vetted this host.
-                self._session.get(url, allow_redirects=False) as response,
-            ):
-                body = await response.read()
-                status = response.status
-        except TimeoutError as err:
-            raise V2CTimeoutError(
-                f"Trydan at {self.host} did not answer /{path} within {self.request_timeout:g} s"
-            ) from err
-        except (ClientError, OSError) as err:
-            raise V2CConnectionError(
-                f"Cannot reach Trydan at {self.host} for /{path}: {type(err).__name__}: {err}"
-            ) from err
-        _LOGGER.debug("Trydan LAN answered /%s with HTTP %s", path, status)
-        if status >= 300:
-            # There is no authentication on the LAN, so 401/403 are not auth errors here.
-            raise V2CResponseError(f"Trydan /{path} answered HTTP {status}", status=status)
-        return status, decode_text(body)
-
     async def realtime(self) -> RealtimeData:
         """Return the live `/RealTimeData` payload."""
-        _, text = await self._get("RealTimeData")
-        data = parse_realtime(text)
+        data = parse_realtime((await self._request("GET", "/RealTimeData")).text)
         self._check_identity(data.device_id)
         return data
 
@@ -127,8 +86,8 @@ class V2CLocalClient:
     async def read(self, key: str) -> float:
         """Read one keyword missing from RealTimeData (LogoLED, LightLED, ChargeMode)."""
         keyword = _key(key, LAN_READ_KEYS, "read")
-        _, text = await self._get(f"read/{quote(keyword, safe='')}")
-        return parse_read_value(text)
+        reply = await self._request("GET", f"/read/{quote(keyword, safe='')}")
+        return parse_read_value(reply.text)
 
     async def snapshot(self) -> RealtimeData:
         """Return RealTimeData merged with the three /read values; a failed read stays None."""
@@ -157,13 +116,14 @@ class V2CLocalClient:
         # Booleans are sent as 1/0, never as True/False (PROTOCOL §3.4).
         number = int(value) if isinstance(value, bool) else value
         checked = check.integer(number, field="value", low=low, high=high)
-        path = f"write/{quote(keyword, safe='')}={quote(str(checked), safe='')}"
+        path = f"/write/{quote(keyword, safe='')}={quote(str(checked), safe='')}"
         if verify:
             await self.realtime()
-        status, text = await self._get(path)
+        reply = await self._request("GET", path)
         # pytrydan's rule; the reference ignores the body (PROTOCOL §3.4, §9.13).
-        if status != 200 or text.strip().upper() != "OK":
+        if reply.status != 200 or reply.text.strip().upper() != "OK":
+            body = reply.text.strip()[:40]
             raise V2CResponseError(
-                f"Trydan refused {keyword}={checked} (HTTP {status}, body {text.strip()[:40]!r})",
-                status=status,
+                f"Trydan refused {keyword}={checked} (HTTP {reply.status}, body {body!r})",
+                status=reply.status,
             )
