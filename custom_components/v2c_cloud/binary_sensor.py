@@ -38,7 +38,6 @@ class V2CCloudBinarySensorEntityDescription(
 BINARY_SENSORS: tuple[V2CCloudBinarySensorEntityDescription, ...] = (
     V2CCloudBinarySensorEntityDescription(
         key="connected_status",
-        translation_key="connected_status",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         source=Source.CLOUD,
         is_on_fn=shadow("connected"),

@@ -37,7 +37,6 @@ class V2CCloudButtonEntityDescription(V2CCloudEntityDescription, ButtonEntityDes
 BUTTONS: tuple[V2CCloudButtonEntityDescription, ...] = (
     V2CCloudButtonEntityDescription(
         key="reboot",
-        translation_key="reboot",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.DIAGNOSTIC,
         source=Source.CLOUD,
@@ -45,7 +44,6 @@ BUTTONS: tuple[V2CCloudButtonEntityDescription, ...] = (
     ),
     V2CCloudButtonEntityDescription(
         key="trigger_update",
-        translation_key="trigger_update",
         device_class=ButtonDeviceClass.UPDATE,
         entity_category=EntityCategory.DIAGNOSTIC,
         source=Source.CLOUD,

@@ -28,7 +28,6 @@ class V2CCloudLifetimeEnergyDescription(V2CCloudEntityDescription, SensorEntityD
 
 LIFETIME_ENERGY = V2CCloudLifetimeEnergyDescription(
     key="total_energy",
-    translation_key="total_energy",
     device_class=SensorDeviceClass.ENERGY,
     state_class=SensorStateClass.TOTAL_INCREASING,
     native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,

@@ -34,13 +34,15 @@ class V2CCloudEntityDescription(EntityDescription):
     source: Source = Source.REALTIME
     # Only the LAN API has this value: unavailable while data comes from the cloud.
     lan_only: bool = False
-    exists_fn: Callable[[V2CCharger], bool] = lambda _charger: True
+
+    def __post_init__(self) -> None:
+        """Use the key as the translation key (true of every V2C entity)."""
+        if self.translation_key is None:
+            object.__setattr__(self, "translation_key", self.key)
 
     def applies_to(self, charger: V2CCharger) -> bool:
         """Return True when the charger gets this entity (cloud ones need a cloud account)."""
-        if self.source is Source.CLOUD and charger.cloud is None:
-            return False
-        return self.exists_fn(charger)
+        return self.source is not Source.CLOUD or charger.cloud is not None
 
 
 def live(attr: str) -> Callable[[V2CCharger], Any]:

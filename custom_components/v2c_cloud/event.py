@@ -22,7 +22,6 @@ class V2CCloudEventEntityDescription(V2CCloudEntityDescription, EventEntityDescr
 
 SESSION_EVENTS = V2CCloudEventEntityDescription(
     key="charging_session",
-    translation_key="charging_session",
     event_types=["charging_started", "charging_finished"],
 )
 

@@ -49,7 +49,6 @@ def _current(
     """Describe a current setting in A (6-32)."""
     return V2CCloudNumberEntityDescription(
         key=key,
-        translation_key=key,
         device_class=NumberDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         native_min_value=6,
@@ -83,7 +82,6 @@ NUMBERS: tuple[V2CCloudNumberEntityDescription, ...] = (
     ),
     V2CCloudNumberEntityDescription(
         key="contracted_power_number",
-        translation_key="contracted_power_number",
         device_class=NumberDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
         native_min_value=1,
@@ -96,7 +94,6 @@ NUMBERS: tuple[V2CCloudNumberEntityDescription, ...] = (
     ),
     V2CCloudNumberEntityDescription(
         key="light_led_number",
-        translation_key="light_led_number",
         native_unit_of_measurement=PERCENTAGE,
         native_min_value=0,
         native_max_value=100,
@@ -108,7 +105,6 @@ NUMBERS: tuple[V2CCloudNumberEntityDescription, ...] = (
     ),
     V2CCloudNumberEntityDescription(
         key="installation_voltage_number",
-        translation_key="installation_voltage_number",
         device_class=NumberDeviceClass.VOLTAGE,
         native_unit_of_measurement=UnitOfElectricPotential.VOLT,
         native_min_value=100,

@@ -49,7 +49,6 @@ def _cloud_select(
     """Describe a setting only the cloud can change."""
     return V2CCloudSelectEntityDescription(
         key=key,
-        translation_key=key,
         entity_category=EntityCategory.CONFIG,
         source=Source.CLOUD,
         options=list(codes.values()),
@@ -65,7 +64,6 @@ def _lan_select(
     """Describe a setting only the LAN API can change."""
     return V2CCloudSelectEntityDescription(
         key=key,
-        translation_key=key,
         entity_category=EntityCategory.CONFIG,
         lan_only=True,
         options=list(codes.values()),

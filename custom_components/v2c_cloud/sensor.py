@@ -64,7 +64,6 @@ def _power(key: str, attr: str, *, enabled: bool = True) -> V2CCloudSensorEntity
     """Describe a power sensor in W."""
     return V2CCloudSensorEntityDescription(
         key=key,
-        translation_key=key,
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
@@ -95,7 +94,6 @@ def _cloud_plan(charger: V2CCharger) -> dict[str, Any] | None:
 SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     V2CCloudSensorEntityDescription(
         key="charge_state",
-        translation_key="charge_state",
         device_class=SensorDeviceClass.ENUM,
         options=list(CHARGE_STATES.values()),
         value_fn=_code(CHARGE_STATES, "charge_state"),
@@ -103,7 +101,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     _power("charge_power", "charge_power"),
     V2CCloudSensorEntityDescription(
         key="charge_energy",
-        translation_key="charge_energy",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
@@ -112,7 +109,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     ),
     V2CCloudSensorEntityDescription(
         key="charge_time",
-        translation_key="charge_time",
         device_class=SensorDeviceClass.DURATION,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -125,7 +121,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     _power("battery_power", "battery_power", enabled=False),
     V2CCloudSensorEntityDescription(
         key="grid_voltage",
-        translation_key="grid_voltage",
         device_class=SensorDeviceClass.VOLTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricPotential.VOLT,
@@ -134,7 +129,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     ),
     V2CCloudSensorEntityDescription(
         key="ready_state",
-        translation_key="ready_state",
         device_class=SensorDeviceClass.ENUM,
         options=list(READY_STATES.values()),
         lan_only=True,
@@ -143,7 +137,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     ),
     V2CCloudSensorEntityDescription(
         key="timer_state",
-        translation_key="timer_state",
         device_class=SensorDeviceClass.ENUM,
         options=list(TIMER_STATES.values()),
         lan_only=True,
@@ -152,7 +145,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     ),
     V2CCloudSensorEntityDescription(
         key="slave_error",
-        translation_key="slave_error",
         device_class=SensorDeviceClass.ENUM,
         options=SLAVE_ERROR_OPTIONS,
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -160,34 +152,29 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     ),
     V2CCloudSensorEntityDescription(
         key="device_identifier",
-        translation_key="device_identifier",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=lambda charger: (charger.data and charger.data.device_id) or charger.device_id,
     ),
     V2CCloudSensorEntityDescription(
         key="firmware_version",
-        translation_key="firmware_version",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda charger: charger.firmware,
     ),
     V2CCloudSensorEntityDescription(
         key="wifi_ssid",
-        translation_key="wifi_ssid",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=live("ssid"),
     ),
     V2CCloudSensorEntityDescription(
         key="wifi_ip",
-        translation_key="wifi_ip",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=live("ip"),
     ),
     V2CCloudSensorEntityDescription(
         key="signal_status",
-        translation_key="signal_status",
         device_class=SensorDeviceClass.ENUM,
         options=list(SIGNAL_STATES.values()),
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -196,7 +183,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     ),
     V2CCloudSensorEntityDescription(
         key="rfid_cards",
-        translation_key="rfid_cards",
         source=Source.CLOUD,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda charger: None
@@ -207,7 +193,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     ),
     V2CCloudSensorEntityDescription(
         key="api_calls_remaining",
-        translation_key="api_calls_remaining",
         source=Source.CLOUD,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -216,7 +201,6 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
     ),
     V2CCloudSensorEntityDescription(
         key="last_cloud_update",
-        translation_key="last_cloud_update",
         source=Source.CLOUD,
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,

@@ -40,7 +40,6 @@ class V2CCloudSwitchEntityDescription(V2CCloudEntityDescription, SwitchEntityDes
 SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     V2CCloudSwitchEntityDescription(
         key="charging_pause",
-        translation_key="charging_pause",
         is_on_fn=live("paused"),
         command_fn=lambda on: Command(
             lan=("Paused", int(on)),
@@ -49,7 +48,6 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     ),
     V2CCloudSwitchEntityDescription(
         key="locked",
-        translation_key="locked",
         is_on_fn=live("locked"),
         command_fn=lambda on: Command(
             lan=("Locked", int(on)), cloud=lambda c, d: c.set_locked(d, on)
@@ -57,7 +55,6 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     ),
     V2CCloudSwitchEntityDescription(
         key="dynamic",
-        translation_key="dynamic",
         entity_category=EntityCategory.CONFIG,
         is_on_fn=live("dynamic"),
         command_fn=lambda on: Command(
@@ -66,7 +63,6 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     ),
     V2CCloudSwitchEntityDescription(
         key="pause_dynamic",
-        translation_key="pause_dynamic",
         entity_category=EntityCategory.CONFIG,
         lan_only=True,
         is_on_fn=live("pause_dynamic"),
@@ -74,7 +70,6 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     ),
     V2CCloudSwitchEntityDescription(
         key="timer",
-        translation_key="timer",
         entity_category=EntityCategory.CONFIG,
         lan_only=True,
         is_on_fn=live("timer"),
@@ -82,7 +77,6 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     ),
     V2CCloudSwitchEntityDescription(
         key="logo_led",
-        translation_key="logo_led",
         entity_category=EntityCategory.CONFIG,
         is_on_fn=live("logo_led"),
         command_fn=lambda on: Command(
@@ -91,7 +85,6 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     ),
     V2CCloudSwitchEntityDescription(
         key="rfid_reader",
-        translation_key="rfid_reader",
         entity_category=EntityCategory.CONFIG,
         source=Source.CLOUD,
         hold=HOLD_SLOW,
@@ -100,7 +93,6 @@ SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
     ),
     V2CCloudSwitchEntityDescription(
         key="ocpp_enabled",
-        translation_key="ocpp_enabled",
         entity_category=EntityCategory.CONFIG,
         source=Source.CLOUD,
         hold=HOLD_SLOW,
