@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -46,8 +45,15 @@ TO_REDACT = {
 
 
 def _charger(charger: V2CCharger) -> dict[str, Any]:
-    """Return one charger's state."""
+    """Return one charger's LAN link, live data and cloud data (the models' as_dict)."""
     lan, cloud = charger.realtime, charger.cloud_state
+    models = {
+        "realtime": lan.data,
+        "pairing": cloud.pairing,
+        "reported": cloud.reported,
+        "charge_status": cloud.status,
+        "firmware": cloud.firmware,
+    }
     return {
         "mode": lan.mode,
         "host": lan.host_override,
@@ -56,10 +62,7 @@ def _charger(charger: V2CCharger) -> dict[str, Any]:
         "lan_failures": lan.lan_failures,
         "outage_since": lan.outage_since.isoformat() if lan.outage_since else None,
         "realtime_success": lan.last_update_success,
-        "realtime": asdict(lan.data) if lan.data else None,
-        "pairing": cloud.pairing.raw if cloud.pairing else None,
-        "reported": cloud.reported.raw if cloud.reported else None,
-        "charge_status": cloud.status.raw if cloud.status else None,
+        **{name: model.as_dict() if model else None for name, model in models.items()},
         "cloud_plan": charger.cloud.charger_plan(charger.device_id) if charger.cloud else None,
     }
 
