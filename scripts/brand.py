@@ -41,7 +41,7 @@ def _logo(height: int) -> Image.Image:
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
     left, top, right, bottom = probe.textbbox((0, 0), text, font=font)
     gap = height // 6
-    img = Image.new("RGBA", (height + gap + (right - left) + gap, height), (0, 0, 0, 0))
+    img = Image.new("RGBA", (height + gap + int(right - left) + gap, height), (0, 0, 0, 0))
     img.alpha_composite(_mark(height))
     draw = ImageDraw.Draw(img)
     y = (height - (bottom - top)) // 2 - top

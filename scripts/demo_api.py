@@ -1,9 +1,10 @@
-"""Home Assistant's HTTP and WebSocket APIs as the demo stack and its tests use them."""
+"""Home Assistant's HTTP and WebSocket APIs as the demo stack, its tests and scripts use them."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
+import contextlib
 from dataclasses import dataclass
 import json
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Self
 
 import aiohttp
 
-from scripts.demo_proc import DemoError, Json, log_tail
+from scripts.demo_config import DOMAIN, DemoError, Json, log_tail
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,9 +24,6 @@ class Tokens:
     refresh_token: str
     expires_in: int
     client_id: str
-
-
-# ---- Home Assistant APIs ---------------------------------------------------------------------
 
 
 class HomeAssistantWebSocket:
@@ -116,198 +114,161 @@ class HomeAssistantWebSocket:
             self._events.append(msg)
 
 
-async def rest(
-    session: aiohttp.ClientSession,
-    method: str,
-    url: str,
-    *,
-    token: str | None = None,
-    json_body: Json = None,
-    form: Mapping[str, str] | None = None,
-    expect: Sequence[int] = (200, 201),
-) -> Json:
-    """Call Home Assistant's HTTP API and return the decoded JSON (or text) answer."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with session.request(method, url, headers=headers, json=json_body, data=form) as response:
-        text = await response.text()
-        if response.status not in expect:
-            raise DemoError(f"{method} {url} answered {response.status}: {text[:500]}")
-        try:
-            return json.loads(text) if text else None
-        except ValueError:
-            return text
+class HomeAssistantAPI:
+    """Home Assistant's HTTP API at `url` as the frontend uses it: onboarding, login, flows.
 
-
-# ---- onboarding, login and the config flow ---------------------------------------------------
-
-
-async def exchange_code(
-    session: aiohttp.ClientSession, url: str, client_id: str, code: str
-) -> Tokens:
-    """Exchange an authorization code for tokens."""
-    data = await rest(
-        session,
-        "POST",
-        f"{url}/auth/token",
-        form={"grant_type": "authorization_code", "code": code, "client_id": client_id},
-    )
-    return Tokens(
-        access_token=data["access_token"],
-        refresh_token=data["refresh_token"],
-        expires_in=int(data["expires_in"]),
-        client_id=client_id,
-    )
-
-
-async def onboard(
-    session: aiohttp.ClientSession, url: str, client_id: str, user: Mapping[str, str]
-) -> Tokens:
-    """Create the user (name, username, password) and finish every onboarding step."""
-    created = await rest(
-        session,
-        "POST",
-        f"{url}/api/onboarding/users",
-        json_body={"client_id": client_id, "language": "en", **user},
-    )
-    tokens = await exchange_code(session, url, client_id, created["auth_code"])
-    auth = tokens.access_token
-    await rest(session, "POST", f"{url}/api/onboarding/analytics", token=auth, json_body={})
-    await rest(
-        session,
-        "POST",
-        f"{url}/api/onboarding/integration",
-        token=auth,
-        json_body={"client_id": client_id, "redirect_uri": f"{url}/?auth_callback=1"},
-    )
-    steps = await rest(session, "GET", f"{url}/api/onboarding")
-    if not all(step.get("done") for step in steps):
-        raise DemoError(f"onboarding is not complete: {steps}")
-    return tokens
-
-
-async def login(
-    session: aiohttp.ClientSession, url: str, client_id: str, username: str, password: str
-) -> Tokens:
-    """Log in through the login flow the frontend uses; return fresh tokens."""
-    flow = await rest(
-        session,
-        "POST",
-        f"{url}/auth/login_flow",
-        json_body={
-            "client_id": client_id,
-            "handler": ["homeassistant", None],
-            "redirect_uri": f"{url}/?auth_callback=1",
-        },
-    )
-    result = await rest(
-        session,
-        "POST",
-        f"{url}/auth/login_flow/{flow['flow_id']}",
-        json_body={"client_id": client_id, "username": username, "password": password},
-    )
-    if result.get("type") != "create_entry":
-        raise DemoError(f"login failed: {result.get('errors')}")
-    return await exchange_code(session, url, client_id, result["result"])
-
-
-async def promote_http_config(session: aiohttp.ClientSession, url: str, token: str) -> bool:
-    """Confirm the `http:` settings (HA 2026.11 runs them as a trial, reverted after 5 minutes).
-
-    Returns False where there is nothing to confirm: older releases (`unknown_command`) or a
-    configuration that was confirmed before (a restart of a kept demo).
+    `onboard()` and `login()` keep the user's tokens; later calls are made as that user.
     """
-    ws = await HomeAssistantWebSocket.connect(session, url, token)
-    try:
-        msg_id = await ws.send("http/config/promote")
-        reply = await ws.reply(msg_id)
-    finally:
-        await ws.close()
-    if reply.get("success"):
-        return True
-    error = reply.get("error") or {}
-    if error.get("code") == "unknown_command" or "No pending" in str(error.get("message")):
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        """Talk to the Home Assistant at `url` (the http:// base URL) through `session`."""
+        self.session = session
+        self.url = url
+        self.client_id = f"{url}/"  # the OAuth client id the frontend uses
+        self.tokens: Tokens | None = None
+
+    @property
+    def token(self) -> str:
+        """Return the access token (after onboard or login)."""
+        if self.tokens is None:
+            raise DemoError("not logged in to Home Assistant")
+        return self.tokens.access_token
+
+    async def rest(
+        self,
+        method: str,
+        path: str,
+        json_body: Json = None,
+        *,
+        form: Mapping[str, str] | None = None,
+        expect: Sequence[int] = (200, 201),
+        auth: bool = True,
+    ) -> Json:
+        """Call `path` (as the user unless not `auth`); return the decoded JSON (or text)."""
+        headers = {"Authorization": f"Bearer {self.token}"} if auth else {}
+        url = f"{self.url}{path}"
+        async with self.session.request(
+            method, url, headers=headers, json=json_body, data=form
+        ) as response:
+            text = await response.text()
+            if response.status not in expect:
+                raise DemoError(f"{method} {url} answered {response.status}: {text[:500]}")
+            try:
+                return json.loads(text) if text else None
+            except ValueError:
+                return text
+
+    async def websocket(self) -> HomeAssistantWebSocket:
+        """Return an authenticated WebSocket connection (close it when done)."""
+        return await HomeAssistantWebSocket.connect(self.session, self.url, self.token)
+
+    async def answers(self) -> bool:
+        """Return True when Home Assistant answers HTTP requests yet."""
+        # Onboarding answers until it is done; then (a kept demo) the login providers do.
+        for path in ("/api/onboarding", "/auth/providers"):
+            with contextlib.suppress(aiohttp.ClientError, DemoError, TimeoutError):
+                if await self.rest("GET", path, expect=(200,), auth=False):
+                    return True
         return False
-    raise DemoError(f"confirming the HTTP configuration failed: {error}")
 
-
-async def add_integration(
-    session: aiohttp.ClientSession, url: str, token: str, domain: str, data: Mapping[str, Json]
-) -> str:
-    """Add the integration through the config flow REST API (cloud path); return the entry id.
-
-    `data` is the cloud step's input, e.g. {"api_key": ..., "advanced": {"base_url": ...}}.
-    """
-    base = f"{url}/api/config/config_entries"
-    form = await rest(session, "POST", f"{base}/flow", token=token, json_body={"handler": domain})
-    if form.get("type") == "menu" and "cloud" in form.get("menu_options", []):
-        # The flow offers a cloud account or a single LAN charger: take the cloud account.
-        form = await rest(
-            session,
-            "POST",
-            f"{base}/flow/{form['flow_id']}",
-            token=token,
-            json_body={"next_step_id": "cloud"},
+    async def _exchange_code(self, code: str) -> Tokens:
+        """Exchange an authorization code for tokens, and keep them."""
+        form = {"grant_type": "authorization_code", "code": code, "client_id": self.client_id}
+        data = await self.rest("POST", "/auth/token", form=form, auth=False)
+        self.tokens = Tokens(
+            access_token=data["access_token"],
+            refresh_token=data["refresh_token"],
+            expires_in=int(data["expires_in"]),
+            client_id=self.client_id,
         )
-    fields = {field["name"] for field in form.get("data_schema", [])}
-    if form.get("type") != "form" or not set(data) <= fields:
-        raise DemoError(f"unexpected first step of the {domain} config flow: {form}")
-    result = await rest(
-        session, "POST", f"{base}/flow/{form['flow_id']}", token=token, json_body=dict(data)
-    )
-    if result.get("type") != "create_entry":
-        raise DemoError(f"the config flow did not create an entry: {result}")
-    return str(result["result"]["entry_id"])
+        return self.tokens
 
+    async def onboard(self, user: Mapping[str, str]) -> Tokens:
+        """Create the user (name, username, password) and finish every onboarding step."""
+        body = {"client_id": self.client_id, "language": "en", **user}
+        created = await self.rest("POST", "/api/onboarding/users", body, auth=False)
+        tokens = await self._exchange_code(created["auth_code"])
+        await self.rest("POST", "/api/onboarding/analytics", {})
+        redirect = {"client_id": self.client_id, "redirect_uri": f"{self.url}/?auth_callback=1"}
+        await self.rest("POST", "/api/onboarding/integration", redirect)
+        steps = await self.rest("GET", "/api/onboarding", auth=False)
+        if not all(step.get("done") for step in steps):
+            raise DemoError(f"onboarding is not complete: {steps}")
+        return tokens
 
-def log_records(path: Path, levels: Sequence[str] = ("ERROR", "CRITICAL")) -> list[str]:
-    """Return Home Assistant's log records of these levels, tracebacks included."""
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return []
-    records: list[list[str]] = []
-    keep = False
-    for line in lines:
-        # A record starts with "YYYY-MM-DD HH:MM:SS.mmm LEVEL (thread) [logger] message".
-        parts = line.split(" ", 3)
-        if len(parts) > 2 and line[:2] == "20" and line[4:5] == "-":
-            keep = parts[2] in levels
-            if keep:
-                records.append([line])
-        elif keep:
-            records[-1].append(line)
-    return ["\n".join(record) for record in records]
+    async def login(self, username: str, password: str) -> Tokens:
+        """Log in through the login flow the frontend uses; return (and keep) fresh tokens."""
+        body = {
+            "client_id": self.client_id,
+            "handler": ["homeassistant", None],
+            "redirect_uri": f"{self.url}/?auth_callback=1",
+        }
+        flow = await self.rest("POST", "/auth/login_flow", body, auth=False)
+        body = {"client_id": self.client_id, "username": username, "password": password}
+        result = await self.rest("POST", f"/auth/login_flow/{flow['flow_id']}", body, auth=False)
+        if result.get("type") != "create_entry":
+            raise DemoError(f"login failed: {result.get('errors')}")
+        return await self._exchange_code(result["result"])
 
+    async def promote_http_config(self) -> bool:
+        """Confirm the `http:` settings (HA 2026.11 runs them as a trial, reverted after 5 min).
 
-async def wait_until_loaded(
-    session: aiohttp.ClientSession,
-    url: str,
-    token: str,
-    entry_id: str,
-    expected: set[str],
-    hass_log: Path,
-    domain: str = "v2c_cloud",
-) -> None:
-    """Wait until the entry is loaded and every expected charger has its device."""
-    while True:
-        entries = await rest(session, "GET", f"{url}/api/config/config_entries/entry", token=token)
-        entry = next((e for e in entries if e["entry_id"] == entry_id), None)
-        state = entry["state"] if entry else "missing"
-        if state in ("setup_error", "migration_error", "failed_unload"):
-            raise DemoError(
-                f"the {domain} entry is in state {state}; Home Assistant's log ends with:\n"
-                + log_tail(hass_log)
-            )
-        if state == "loaded":
-            break
-        await asyncio.sleep(0.25)
-    ws = await HomeAssistantWebSocket.connect(session, url, token)
-    try:
+        Returns False where there is nothing to confirm: older releases (`unknown_command`) or a
+        configuration that was confirmed before (a restart of a kept demo).
+        """
+        ws = await self.websocket()
+        try:
+            reply = await ws.reply(await ws.send("http/config/promote"))
+        finally:
+            await ws.close()
+        if reply.get("success"):
+            return True
+        error = reply.get("error") or {}
+        if error.get("code") == "unknown_command" or "No pending" in str(error.get("message")):
+            return False
+        raise DemoError(f"confirming the HTTP configuration failed: {error}")
+
+    async def add_integration(self, domain: str, data: Mapping[str, Json]) -> str:
+        """Add an integration through the config flow (its cloud path); return the entry id.
+
+        `data` is the cloud step's input, e.g. {"api_key": ..., "advanced": {"base_url": ...}}.
+        """
+        flows = "/api/config/config_entries/flow"
+        form = await self.rest("POST", flows, {"handler": domain})
+        if form.get("type") == "menu" and "cloud" in form.get("menu_options", []):
+            # The flow offers a cloud account or a single LAN charger: take the cloud account.
+            form = await self.rest("POST", f"{flows}/{form['flow_id']}", {"next_step_id": "cloud"})
+        fields = {field["name"] for field in form.get("data_schema", [])}
+        if form.get("type") != "form" or not set(data) <= fields:
+            raise DemoError(f"unexpected first step of the {domain} config flow: {form}")
+        result = await self.rest("POST", f"{flows}/{form['flow_id']}", dict(data))
+        if result.get("type") != "create_entry":
+            raise DemoError(f"the config flow did not create an entry: {result}")
+        return str(result["result"]["entry_id"])
+
+    async def wait_until_loaded(
+        self, entry_id: str, expected: set[str], hass_log: Path, domain: str = DOMAIN
+    ) -> None:
+        """Wait until the entry is loaded and every expected device (by identifier) exists."""
         while True:
-            devices = await ws.command("config/device_registry/list")
-            found = {i for d in devices for dom, i in d["identifiers"] if dom == domain}
-            if expected <= found:
-                return
+            entries = await self.rest("GET", "/api/config/config_entries/entry")
+            entry = next((e for e in entries if e["entry_id"] == entry_id), None)
+            state = entry["state"] if entry else "missing"
+            if state in ("setup_error", "migration_error", "failed_unload"):
+                raise DemoError(
+                    f"the {domain} entry is in state {state}; Home Assistant's log ends with:\n"
+                    + log_tail(hass_log)
+                )
+            if state == "loaded":
+                break
             await asyncio.sleep(0.25)
-    finally:
-        await ws.close()
+        ws = await self.websocket()
+        try:
+            while True:
+                devices = await ws.command("config/device_registry/list")
+                found = {i for d in devices for dom, i in d["identifiers"] if dom == domain}
+                if expected <= found:
+                    return
+                await asyncio.sleep(0.25)
+        finally:
+            await ws.close()

@@ -13,8 +13,16 @@ import signal
 import sys
 from typing import Any
 
-from scripts.demo_proc import DemoError, log_tail
-from scripts.demo_stack import DEFAULT_PORT, DEFAULT_WORKDIR, DOMAIN, PASSWORD, USERNAME, DemoStack
+from scripts.demo_config import (
+    DEFAULT_PORT,
+    DEFAULT_WORKDIR,
+    DOMAIN,
+    PASSWORD,
+    USERNAME,
+    DemoError,
+    log_tail,
+)
+from scripts.demo_stack import DemoStack
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

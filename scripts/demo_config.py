@@ -1,19 +1,20 @@
-"""The demo's configuration: constants, Home Assistant's config directory, the kept setup."""
+"""The demo's settings and files: constants, ports, Home Assistant's config directory, the kept
+setup and the logs. The base of the other demo modules (it imports none of them)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 import contextlib
 from dataclasses import dataclass
 import json
 from pathlib import Path
 import shutil
+import socket
 from typing import Any, Final, Self
-
-from scripts.demo_proc import HOST, DemoError, free_port, port_in_use
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 DOMAIN: Final = "v2c_cloud"
+HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8123
 DEFAULT_WORKDIR: Final = ROOT / ".demo"
 USERNAME: Final = "demo"
@@ -23,8 +24,16 @@ START_TIMEOUT: Final = 180.0
 SETUP_FILE: Final = "setup.json"  # what a kept demo needs to come back: ports, fleet, entry
 RESTART_EXIT_CODE: Final = 100  # `homeassistant.restart`
 
+type Json = Any
+type Log = Callable[[str], None]
+
+
+class DemoError(Exception):
+    """A step of the demo failed; the message says what happened and what to do."""
+
+
 CONFIGURATION_YAML: Final = """\
-# Written by scripts/demo_stack.py: a demo configuration (replaced by `scripts/demo --fresh`).
+# Written by scripts/demo_config.py: a demo configuration (replaced by `scripts/demo --fresh`).
 homeassistant:
   name: V2C Demo
   time_zone: Europe/Madrid
@@ -97,6 +106,9 @@ class SimulatorInfo:
         )
 
 
+# ---- the kept setup and Home Assistant's configuration directory ------------------------------
+
+
 def kept_setup(
     workdir: Path, config_dir: Path, port: int, chargers: int, python: str | None = None
 ) -> dict[str, Any] | None:
@@ -149,6 +161,27 @@ def write_config(workdir: Path, config_dir: Path, port: int, *, keep: bool) -> N
     (storage / "onboarding").write_text(json.dumps(ONBOARDING_STORE, indent=2) + "\n")
 
 
+# ---- ports -----------------------------------------------------------------------------------
+
+
+def port_in_use(port: int, host: str = HOST) -> bool:
+    """Return True when something listens on host:port (bound as Home Assistant binds it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port(host: str = HOST) -> int:
+    """Return a TCP port that is free on host right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
 def free_block(count: int = 16, host: str = HOST) -> int:
     """Return the first of `count` consecutive free TCP ports (the simulator's LAN chargers)."""
     for _ in range(50):
@@ -156,3 +189,35 @@ def free_block(count: int = 16, host: str = HOST) -> int:
         if base + count < 65536 and not any(port_in_use(base + i, host) for i in range(count)):
             return base
     raise DemoError("no block of free ports found for the simulated chargers")
+
+
+# ---- logs ------------------------------------------------------------------------------------
+
+
+def log_tail(path: Path, lines: int = 30) -> str:
+    """Return the last lines of a log file (for error messages)."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return f"(no log at {path})"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def log_records(path: Path, levels: Sequence[str] = ("ERROR", "CRITICAL")) -> list[str]:
+    """Return Home Assistant's log records of these levels, tracebacks included."""
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    records: list[list[str]] = []
+    keep = False
+    for line in lines:
+        # A record starts with "YYYY-MM-DD HH:MM:SS.mmm LEVEL (thread) [logger] message".
+        parts = line.split(" ", 3)
+        if len(parts) > 2 and line[:2] == "20" and line[4:5] == "-":
+            keep = parts[2] in levels
+            if keep:
+                records.append([line])
+        elif keep:
+            records[-1].append(line)
+    return ["\n".join(record) for record in records]

@@ -1,46 +1,36 @@
-"""Processes of the demo stack: start them in their own group, prove they are gone.
+"""Process control of the demo: each child in a process group of its own, and a pidfile.
 
-Shared by scripts/demo_stack.py, scripts/demo_cli.py, scripts/take_screenshots.py and tests/e2e.
+A child starts in a new session (its pid is its process group id), so a terminal's Ctrl-C
+reaches only the orchestrator, which stops Home Assistant and then the simulator in order, and
+a stop signals the whole group (helpers included). `<workdir>/demo.pid` lists who runs, one
+`name pid start-time` line each; a later start in the same workdir stops what it lists. The
+start time (from /proc/<pid>/stat) makes a stale line harmless: a pid reused by another process
+has another start time and is left alone.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 import contextlib
 from dataclasses import dataclass
-import json
 import os
 from pathlib import Path
 import shutil
 import signal
-import socket
 import time
 from typing import Any, Final
 
-HOST: Final = "127.0.0.1"
-STATE_FILE: Final = "demo.json"
+from scripts.demo_config import Log
+
+PIDFILE: Final = "demo.pid"
+OWNER: Final = "demo"  # the pidfile's name for the orchestrator (scripts/demo)
 HASS_STOP_TIMEOUT: Final = 60.0
 CHILD_STOP_TIMEOUT: Final = 15.0
 
 
-class DemoError(Exception):
-    """A step of the demo failed; the message says what happened and what to do."""
-
-
-type Json = Any
-type Log = Callable[[str], None]
-
-
-# ---- processes -------------------------------------------------------------------------------
-
-
 def proc_start_time(pid: int) -> str | None:
-    """Return a process's start time (clock ticks since boot), None when it does not exist.
-
-    A pid plus its start time names one process for good, so a stale state file never makes us
-    signal an unrelated process that reused the pid.
-    """
+    """Return a process's start time (clock ticks since boot), None when it does not run."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -52,98 +42,65 @@ def proc_start_time(pid: int) -> str | None:
     return fields[19]
 
 
-def group_members(pgid: int) -> list[int]:
-    """Return the live (non-zombie) processes of process group pgid."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[-1].split()
-        except OSError:
-            continue
-        if len(fields) > 2 and fields[0] != "Z" and fields[2] == str(pgid):
-            members.append(int(entry.name))
-    return members
-
-
 def alive(pid: int, start: str | None) -> bool:
     """Return True while the process `pid` started at `start` still runs (zombies do not count)."""
     return start is not None and proc_start_time(pid) == start
 
 
-def pids_using(path: Path) -> list[int]:
-    """Return the pids whose command line mentions `path` (to prove nothing was left behind)."""
-    needle = os.fsencode(str(path))
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
+def group_exists(pgid: int) -> bool:
+    """Return True while any process of group `pgid` exists (signal 0 only checks)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal(pid: int, sig: signal.Signals, *, group: bool) -> None:
+    """Send `sig` to a process or its group; one that is already gone is fine."""
+    with contextlib.suppress(ProcessLookupError):
+        (os.killpg if group else os.kill)(pid, sig)
+
+
+@dataclass(kw_only=True)
+class Child:
+    """A process we started, leader of its own process group."""
+
+    name: str
+    process: asyncio.subprocess.Process
+    start: str | None
+    grace: float = CHILD_STOP_TIMEOUT
+
+    @property
+    def pid(self) -> int:
+        """Return the process id (= its process group id)."""
+        return self.process.pid
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Terminate the group, SIGKILL after `grace` s; return when every member is gone."""
+        grace = self.grace if grace is None else grace
+        # Helpers of the child (Chromium has several) share its group and may outlive it.
+        # A group id is not reused while any member lives, so this signals only ours.
+        if self.process.returncode is None or group_exists(self.pid):
+            _signal(self.pid, signal.SIGTERM, group=True)
         try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if needle in cmdline and proc_start_time(int(entry.name)) is not None:
-            found.append(int(entry.name))
-    return found
-
-
-def port_in_use(port: int, host: str = HOST) -> bool:
-    """Return True when something listens on host:port (bound as Home Assistant binds it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return True
-    return False
-
-
-def free_port(host: str = HOST) -> int:
-    """Return a TCP port that is free on host right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+            await asyncio.wait_for(self.process.wait(), grace)
+        except TimeoutError:
+            _signal(self.pid, signal.SIGKILL, group=True)
+            await self.process.wait()
+        deadline = time.monotonic() + grace
+        while group_exists(self.pid) and time.monotonic() < deadline + 5:
+            if time.monotonic() > deadline:
+                _signal(self.pid, signal.SIGKILL, group=True)
+            await asyncio.sleep(0.1)
 
 
 def _die_with_us(cmd: list[str]) -> list[str]:
     """Prefix cmd so the child gets SIGTERM if we die without cleaning up (no orphans)."""
     setpriv = shutil.which("setpriv")
     return [setpriv, "--pdeathsig", "TERM", "--", *cmd] if setpriv else cmd
-
-
-@dataclass(kw_only=True)
-class Child:
-    """A process we started."""
-
-    name: str
-    process: asyncio.subprocess.Process
-    start: str | None
-
-    @property
-    def pid(self) -> int:
-        """Return the process id."""
-        return self.process.pid
-
-    async def stop(self, grace: float) -> None:
-        """Terminate the process and its group, SIGKILL after `grace` s; return when all exited."""
-        if self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.pid, signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), grace)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.pid, signal.SIGKILL)
-                await self.process.wait()
-        # Helpers of the child (Chromium has several) share its group: wait until they are gone.
-        # The group id cannot be reused while any member lives, so this signals only ours.
-        deadline = time.monotonic() + grace
-        while group_members(self.pid) and time.monotonic() < deadline + 5:
-            if time.monotonic() > deadline:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.pid, signal.SIGKILL)
-            await asyncio.sleep(0.1)
 
 
 async def spawn(
@@ -154,8 +111,9 @@ async def spawn(
     stdout: int | Any,
     stderr: int | Any,
     env: Mapping[str, str] | None = None,
+    grace: float = CHILD_STOP_TIMEOUT,
 ) -> Child:
-    """Start cmd in its own session: a terminal Ctrl-C reaches only us, and we stop it in order."""
+    """Start cmd in its own session and process group."""
     process = await asyncio.create_subprocess_exec(
         *_die_with_us(cmd),
         cwd=cwd,
@@ -165,60 +123,84 @@ async def spawn(
         env=dict(env) if env is not None else None,
         start_new_session=True,
     )
-    return Child(name=name, process=process, start=proc_start_time(process.pid))
+    return Child(name=name, process=process, start=proc_start_time(process.pid), grace=grace)
 
 
-def stop_previous(workdir: Path, log: Log) -> None:
-    """Stop a demo still running from an earlier start in the same workdir (from its state file)."""
-    state_file = workdir / STATE_FILE
-    try:
-        state = json.loads(state_file.read_text())
-    except (OSError, ValueError):
-        return
-    owner = state.get("owner") or {}
-    mine = owner.get("pid") == os.getpid()
-    if owner.get("signal") and not mine and alive(owner["pid"], owner["start"]):
-        log(f"Stopping the previous demo (pid {owner['pid']})...")
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(owner["pid"], signal.SIGTERM)
-        deadline = time.monotonic() + HASS_STOP_TIMEOUT + CHILD_STOP_TIMEOUT
-        while alive(owner["pid"], owner["start"]) and time.monotonic() < deadline:
-            time.sleep(0.2)
-    for child in state.get("children", []):
-        pid, start = child["pid"], child["start"]
-        if not alive(pid, start):
-            continue
-        log(f"Stopping the previous demo's {child['name']} (pid {pid})...")
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, signal.SIGTERM)
-        deadline = time.monotonic() + HASS_STOP_TIMEOUT
-        while alive(pid, start) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if alive(pid, start):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        state_file.unlink()
+class Processes:
+    """The processes of one demo, listed in its pidfile while they run.
 
+    `owner`: list this process too, so a later start asks it to stop (it then stops its
+    children in order); a library user (a test) is never signalled, only its children.
+    """
 
-def save_state(workdir: Path, url: str, children: list[Child], *, signal_owner: bool) -> None:
-    """Record who runs (this process and its children), so a next start can stop them cleanly."""
-    state = {
-        "url": url,
-        "owner": {
-            "pid": os.getpid(),
-            "start": proc_start_time(os.getpid()),
-            "signal": signal_owner,
-        },
-        "children": [{"name": c.name, "pid": c.pid, "start": c.start} for c in children],
-    }
-    (workdir / STATE_FILE).write_text(json.dumps(state, indent=2) + "\n")
+    def __init__(self, workdir: Path, *, owner: bool) -> None:
+        """Describe the processes of the demo in `workdir`; nothing runs yet."""
+        self.pidfile = workdir / PIDFILE
+        self._owner = owner
+        self.children: list[Child] = []
 
+    @property
+    def pids(self) -> dict[str, int]:
+        """Return the pids of the running children, by name."""
+        return {child.name: child.pid for child in self.children}
 
-def log_tail(path: Path, lines: int = 30) -> str:
-    """Return the last lines of a log file (for error messages)."""
-    try:
-        text = path.read_text(errors="replace")
-    except OSError:
-        return f"(no log at {path})"
-    return "\n".join(text.splitlines()[-lines:])
+    def get(self, name: str) -> Child:
+        """Return the child named `name`."""
+        return next(child for child in self.children if child.name == name)
+
+    async def spawn(self, name: str, cmd: list[str], **options: Any) -> Child:
+        """Start a child (see `spawn`) and list it in the pidfile."""
+        child = await spawn(name, cmd, **options)
+        self.children.append(child)
+        lines = [(OWNER, os.getpid(), proc_start_time(os.getpid()))] if self._owner else []
+        lines += [(c.name, c.pid, c.start) for c in self.children]
+        self.pidfile.write_text("".join(f"{n} {p} {s}\n" for n, p, s in lines))
+        return child
+
+    async def stop(self, child: Child | None = None) -> None:
+        """Stop one child, or all of them in reverse start order and remove the pidfile."""
+        for each in [child] if child else reversed(self.children):
+            await each.stop()
+        if child:
+            self.children.remove(child)
+            return
+        self.children.clear()
+        with contextlib.suppress(OSError):
+            self.pidfile.unlink()
+
+    async def wait_exited(self) -> str:
+        """Wait until one of the children exits by itself; return its name."""
+        waits = {asyncio.ensure_future(c.process.wait()): c.name for c in self.children}
+        if not waits:
+            return ""
+        try:
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in waits:
+                task.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+        return waits[next(iter(done))]
+
+    def stop_previous(self, log: Log) -> None:
+        """Stop what the pidfile of an earlier start lists (blocking: run it in a thread).
+
+        The earlier orchestrator first (it stops its children in order), then any group it left.
+        """
+        try:
+            lines = [line.split() for line in self.pidfile.read_text().splitlines()]
+        except OSError:
+            return
+        for name, pid, start in (line for line in lines if len(line) == 3 and line[1].isdigit()):
+            if int(pid) == os.getpid() or not alive(int(pid), start):
+                continue
+            group = name != OWNER
+            log(f"Stopping the previous demo{f"'s {name}" if group else ''} (pid {pid})...")
+            _signal(int(pid), signal.SIGTERM, group=group)
+            grace = HASS_STOP_TIMEOUT + (CHILD_STOP_TIMEOUT if name == OWNER else 0)
+            deadline = time.monotonic() + grace
+            while alive(int(pid), start) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if alive(int(pid), start):
+                _signal(int(pid), signal.SIGKILL, group=group)
+        with contextlib.suppress(OSError):
+            self.pidfile.unlink()

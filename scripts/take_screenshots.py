@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,8 +29,8 @@ from typing import Any, Final, Self
 import aiohttp
 
 from scripts.demo_api import HomeAssistantWebSocket
-from scripts.demo_config import DEFAULT_WORKDIR, DOMAIN, ROOT
-from scripts.demo_proc import Child, DemoError, free_port, pids_using, spawn
+from scripts.demo_config import DEFAULT_WORKDIR, DOMAIN, ROOT, DemoError, free_port
+from scripts.demo_proc import Child, spawn
 from scripts.demo_stack import DemoStack
 
 DEFAULT_OUT: Final = ROOT / "docs" / "screenshots"
@@ -154,6 +155,12 @@ async def start_chromium(chromium: str, profile: Path, workdir: Path) -> tuple[C
             raise DemoError(f"Chromium did not start; see {workdir / 'chromium.log'}")
         await asyncio.sleep(0.1)
     return child, int(port_file.read_text().splitlines()[0])
+
+
+def pids_using(path: Path) -> list[int]:
+    """Return the pids of the processes whose command line mentions `path` (`pgrep -f`)."""
+    found = subprocess.run(["pgrep", "-f", str(path)], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in found.stdout.split()]
 
 
 async def stop_detached(profile: Path) -> None:

@@ -24,8 +24,8 @@ from custom_components.v2c_cloud.select import SELECTS
 from custom_components.v2c_cloud.sensor import SENSORS
 from custom_components.v2c_cloud.switch import SWITCHES
 from scripts.demo_api import HomeAssistantWebSocket
-from scripts.demo_config import PASSWORD, USERNAME, SimulatorInfo
-from scripts.demo_proc import DemoError, alive, free_port, pids_using, proc_start_time
+from scripts.demo_config import PASSWORD, USERNAME, DemoError, SimulatorInfo, free_port
+from scripts.demo_proc import PIDFILE, alive, group_exists, proc_start_time
 from scripts.demo_stack import DemoStack
 from simulator import ChargerConfig, Simulator
 from simulator.cli import build_configs, summary
@@ -90,10 +90,11 @@ async def test_demo_stack_end_to_end(
     finally:
         await stack.stop()
 
-    # Nothing is left behind: hass is gone, and no process uses the config directory.
+    # Nothing is left behind: hass and its process group are gone, and so is the pidfile.
     for name, (pid, start) in processes.items():
         assert not alive(pid, start), f"{name} (pid {pid}) still runs"
-    assert pids_using(stack.config_dir) == []
+        assert not group_exists(pid), f"a process of {name}'s group (pgid {pid}) still runs"
+    assert not (stack.workdir / PIDFILE).exists()
     print(f"e2e: started in {stack.timings}, whole test {time.monotonic() - began:.1f} s")
     assert time.monotonic() - began < 90
 

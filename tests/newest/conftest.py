@@ -17,8 +17,7 @@ import pytest
 import pytest_asyncio
 
 from scripts.demo_api import HomeAssistantWebSocket
-from scripts.demo_config import SimulatorInfo
-from scripts.demo_proc import free_port
+from scripts.demo_config import SimulatorInfo, free_port
 from scripts.demo_stack import DemoStack
 from simulator import ChargerConfig, Simulator
 from simulator.cli import build_configs, summary

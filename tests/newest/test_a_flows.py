@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from scripts.demo_api import log_records
+from scripts.demo_config import log_records
 from scripts.demo_stack import DemoStack
 from simulator import Simulator
 

@@ -10,7 +10,7 @@ import time
 import aiohttp
 
 from scripts.demo_api import HomeAssistantWebSocket
-from scripts.demo_proc import DemoError
+from scripts.demo_config import DemoError
 from scripts.demo_stack import DemoStack
 from simulator import Simulator
 

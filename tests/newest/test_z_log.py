@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scripts.demo_api import log_records
+from scripts.demo_config import log_records
 from scripts.demo_stack import DemoStack
 
 from .conftest import DOMAIN, LOG_ALLOWED, log_files
