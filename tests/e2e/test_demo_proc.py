@@ -6,6 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 import signal
+from typing import Any
 
 from scripts.demo_proc import (
     PIDFILE,
@@ -17,7 +18,7 @@ from scripts.demo_proc import (
     spawn,
 )
 
-QUIET = {"stdout": asyncio.subprocess.DEVNULL, "stderr": asyncio.subprocess.DEVNULL}
+QUIET: dict[str, Any] = {"stdout": asyncio.subprocess.DEVNULL, "stderr": asyncio.subprocess.DEVNULL}
 
 
 async def _start(tmp_path: Path, script: str, name: str = "child") -> Child:

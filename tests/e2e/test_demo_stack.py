@@ -46,9 +46,9 @@ def chargers() -> list[ChargerConfig]:
     return build_configs(3, None)
 
 
-async def eventually[T](
-    read: Callable[[], Any], check: Callable[[T], bool], seconds: float, what: str
-) -> T:
+async def eventually(
+    read: Callable[[], Any], check: Callable[[Any], bool], seconds: float, what: str
+) -> Any:
     """Poll `read()` (sync or async) until `check` holds; fail after `seconds`."""
     deadline = time.monotonic() + seconds
     while True:
