@@ -196,7 +196,8 @@ async def test_diagnostics_redact_secrets(
     assert device_diag["realtime"]["ssid"] == "**REDACTED**"
     assert device_diag["realtime"]["ip"] == "**REDACTED**"
     assert device_diag["reported"]["mac"] == "**REDACTED**"
-    assert device_diag["reported"]["wifi_info"] == "**REDACTED**"
+    assert device_diag["reported"]["raw"]["wifi_info"] == "**REDACTED**"
+    assert device_diag["reported"]["ssid"] == "**REDACTED**"
 
 
 async def test_wifi_password_is_never_logged(
