@@ -20,8 +20,8 @@ from .entity import (
     V2CCloudEntity,
     V2CCloudEntityDescription,
     async_setup_charger_entities,
-    handle_errors,
 )
+from .errors import handle_errors
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Concatenate
+from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -16,7 +16,6 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpda
 from homeassistant.util import dt as dt_util
 
 from .charger import Command, V2CCharger
-from .errors import translated_errors
 from .runtime import V2CCloudConfigEntry
 
 
@@ -104,18 +103,6 @@ class V2CCloudEntity(CoordinatorEntity[DataUpdateCoordinator[Any]]):
         if data is None:
             return False
         return not (self.entity_description.lan_only and data.source != "lan")
-
-
-def handle_errors[E: V2CCloudEntity, **P](
-    func: Callable[Concatenate[E, P], Coroutine[Any, Any, None]],
-) -> Callable[Concatenate[E, P], Coroutine[Any, Any, None]]:
-    """Decorate an entity command: V2C errors become translated Home Assistant errors."""
-
-    async def handler(self: E, /, *args: P.args, **kwargs: P.kwargs) -> None:
-        with translated_errors(self.charger.cloud):
-            await func(self, *args, **kwargs)
-
-    return handler
 
 
 class V2CCloudWritableEntity[T](V2CCloudEntity):

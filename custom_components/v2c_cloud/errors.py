@@ -1,12 +1,13 @@
 """The one place where V2C and routing errors become translated Home Assistant errors.
 
-Entity commands use the `handle_errors` decorator (entity.py), actions `translated_errors`.
+Entity commands use the `handle_errors` decorator, actions the `translated_errors` context.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from typing import Any, Concatenate
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -16,6 +17,7 @@ from .budget import window_end
 from .charger import RouteError
 from .const import DOMAIN
 from .coordinator import V2CCloudCoordinator
+from .entity import V2CCloudEntity
 
 # Longest text echoed in an error message or log (device ids are 32; a longer value is cut).
 ECHO_MAX = 40
@@ -65,3 +67,15 @@ def _error(key: str, **placeholders: str) -> HomeAssistantError:
         translation_key=key,
         translation_placeholders=placeholders or None,
     )
+
+
+def handle_errors[E: V2CCloudEntity, **P](
+    func: Callable[Concatenate[E, P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[E, P], Coroutine[Any, Any, None]]:
+    """Decorate an entity command: V2C errors become translated Home Assistant errors."""
+
+    async def handler(self: E, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        with translated_errors(self.charger.cloud):
+            await func(self, *args, **kwargs)
+
+    return handler

@@ -27,9 +27,9 @@ from .entity import (
     V2CCloudEntityDescription,
     V2CCloudWritableEntity,
     async_setup_charger_entities,
-    handle_errors,
     live,
 )
+from .errors import handle_errors
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1

@@ -19,10 +19,10 @@ from .entity import (
     V2CCloudEntityDescription,
     V2CCloudWritableEntity,
     async_setup_charger_entities,
-    handle_errors,
     live,
     shadow,
 )
+from .errors import handle_errors
 from .runtime import V2CCloudConfigEntry
 
 PARALLEL_UPDATES = 1
