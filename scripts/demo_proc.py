@@ -194,7 +194,8 @@ class Processes:
             if int(pid) == os.getpid() or not alive(int(pid), start):
                 continue
             group = name != OWNER
-            log(f"Stopping the previous demo{f"'s {name}" if group else ''} (pid {pid})...")
+            who = f"demo's {name}" if group else "demo"
+            log(f"Stopping the previous {who} (pid {pid})...")
             _signal(int(pid), signal.SIGTERM, group=group)
             grace = HASS_STOP_TIMEOUT + (CHILD_STOP_TIMEOUT if name == OWNER else 0)
             deadline = time.monotonic() + grace
