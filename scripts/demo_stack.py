@@ -116,11 +116,6 @@ class DemoStack:
         """Return the demo user's tokens (after start)."""
         return self._ha.tokens if self._ha else None
 
-    @property
-    def access_token(self) -> str:
-        """Return the demo user's access token (after start)."""
-        return self.ha.token
-
     # ---- lifecycle ---------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
