@@ -16,6 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpda
 from homeassistant.util import dt as dt_util
 
 from .charger import Command, V2CCharger
+from .const import HOLD_DEFAULT
 from .runtime import V2CCloudConfigEntry
 
 
@@ -33,6 +34,8 @@ class V2CCloudEntityDescription(EntityDescription):
     source: Source = Source.REALTIME
     # Only the LAN API has this value: unavailable while data comes from the cloud.
     lan_only: bool = False
+    # How long a commanded value shows until the charger confirms it (writable entities).
+    hold: timedelta = HOLD_DEFAULT
 
     def __post_init__(self) -> None:
         """Use the key as the translation key (true of every V2C entity)."""
@@ -108,15 +111,10 @@ class V2CCloudEntity(CoordinatorEntity[DataUpdateCoordinator[Any]]):
 class V2CCloudWritableEntity[T](V2CCloudEntity):
     """An entity whose commanded value is shown until confirmed (switch, number, select)."""
 
-    def __init__(
-        self,
-        charger: V2CCharger,
-        description: V2CCloudEntityDescription,
-        hold: timedelta,
-    ) -> None:
+    def __init__(self, charger: V2CCharger, description: V2CCloudEntityDescription) -> None:
         """Create the entity with an empty hold."""
         super().__init__(charger, description)
-        self._hold = OptimisticHold[T](hold)
+        self._hold = OptimisticHold[T](description.hold)
 
     async def async_will_remove_from_hass(self) -> None:
         """Cancel a pending hold."""

@@ -22,7 +22,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import CloudSetter, Command, V2CCharger, bind_value
-from .const import HOLD_DEFAULT
 from .entity import (
     V2CCloudEntityDescription,
     V2CCloudWritableEntity,
@@ -132,10 +131,6 @@ class V2CCloudNumberEntity(V2CCloudWritableEntity[float], NumberEntity):
     """A V2C number."""
 
     entity_description: V2CCloudNumberEntityDescription
-
-    def __init__(self, charger: V2CCharger, description: V2CCloudNumberEntityDescription) -> None:
-        """Create the number with its optimistic hold."""
-        super().__init__(charger, description, HOLD_DEFAULT)
 
     @property
     def native_value(self) -> float | None:

@@ -11,7 +11,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import CloudSetter, Command, V2CCharger, bind_value
-from .const import HOLD_DEFAULT
 from .entity import (
     Source,
     V2CCloudEntityDescription,
@@ -43,50 +42,35 @@ class V2CCloudSelectEntityDescription(V2CCloudEntityDescription, SelectEntityDes
     command_fn: Callable[[int], Command]
 
 
-def _cloud_select(
-    key: str, codes: dict[int, str], attr: str, send: CloudSetter
+def _select(
+    key: str, codes: dict[int, str], *, lan: str | None = None, cloud: CloudSetter | None = None
 ) -> V2CCloudSelectEntityDescription:
-    """Describe a setting only the cloud can change."""
+    """Describe a setting only the LAN API (keyword `lan`) or only the cloud can change."""
     return V2CCloudSelectEntityDescription(
         key=key,
         entity_category=EntityCategory.CONFIG,
-        source=Source.CLOUD,
+        source=Source.CLOUD if cloud else Source.REALTIME,
+        lan_only=lan is not None,
         options=list(codes.values()),
         codes=codes,
-        code_fn=shadow(attr),
-        command_fn=lambda code: Command(cloud=bind_value(send, code)),
-    )
-
-
-def _lan_select(
-    key: str, codes: dict[int, str], attr: str, lan_key: str
-) -> V2CCloudSelectEntityDescription:
-    """Describe a setting only the LAN API can change."""
-    return V2CCloudSelectEntityDescription(
-        key=key,
-        entity_category=EntityCategory.CONFIG,
-        lan_only=True,
-        options=list(codes.values()),
-        codes=codes,
-        code_fn=live(attr),
-        command_fn=lambda code: Command(lan=(lan_key, code)),
+        code_fn=shadow(key) if cloud else live(key),
+        command_fn=lambda code: Command(
+            lan=(lan, code) if lan else None, cloud=bind_value(cloud, code) if cloud else None
+        ),
     )
 
 
 SELECTS: tuple[V2CCloudSelectEntityDescription, ...] = (
-    _cloud_select(
+    _select(
         "installation_type",
         INSTALLATION_TYPES,
-        "installation_type",
-        lambda c, d, v: c.set_installation_type(d, v),
+        cloud=lambda c, d, v: c.set_installation_type(d, v),
     ),
-    _cloud_select("slave_type", SLAVE_TYPES, "slave_type", lambda c, d, v: c.set_slave_type(d, v)),
-    _cloud_select("language", LANGUAGES, "language", lambda c, d, v: c.set_language(d, v)),
-    _cloud_select("fv_mode", FV_MODES, "fv_mode", lambda c, d, v: c.set_fv_mode(d, v)),
-    _lan_select(
-        "dynamic_power_mode", DYNAMIC_POWER_MODES, "dynamic_power_mode", "DynamicPowerMode"
-    ),
-    _lan_select("charge_mode", CHARGE_MODES, "charge_mode", "ChargeMode"),
+    _select("slave_type", SLAVE_TYPES, cloud=lambda c, d, v: c.set_slave_type(d, v)),
+    _select("language", LANGUAGES, cloud=lambda c, d, v: c.set_language(d, v)),
+    _select("fv_mode", FV_MODES, cloud=lambda c, d, v: c.set_fv_mode(d, v)),
+    _select("dynamic_power_mode", DYNAMIC_POWER_MODES, lan="DynamicPowerMode"),
+    _select("charge_mode", CHARGE_MODES, lan="ChargeMode"),
 )
 
 
@@ -103,10 +87,6 @@ class V2CCloudSelectEntity(V2CCloudWritableEntity[str], SelectEntity):
     """A V2C select."""
 
     entity_description: V2CCloudSelectEntityDescription
-
-    def __init__(self, charger: V2CCharger, description: V2CCloudSelectEntityDescription) -> None:
-        """Create the select with its optimistic hold."""
-        super().__init__(charger, description, HOLD_DEFAULT)
 
     @property
     def current_option(self) -> str | None:

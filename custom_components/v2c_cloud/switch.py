@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
@@ -13,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .charger import Command, V2CCharger
-from .const import HOLD_DEFAULT, HOLD_SLOW
+from .const import HOLD_SLOW
 from .entity import (
     Source,
     V2CCloudEntityDescription,
@@ -34,7 +33,6 @@ class V2CCloudSwitchEntityDescription(V2CCloudEntityDescription, SwitchEntityDes
 
     is_on_fn: Callable[[V2CCharger], bool | None]
     command_fn: Callable[[bool], Command]
-    hold: timedelta = HOLD_DEFAULT
 
 
 SWITCHES: tuple[V2CCloudSwitchEntityDescription, ...] = (
@@ -116,10 +114,6 @@ class V2CCloudSwitchEntity(V2CCloudWritableEntity[bool], SwitchEntity):
     """A V2C switch."""
 
     entity_description: V2CCloudSwitchEntityDescription
-
-    def __init__(self, charger: V2CCharger, description: V2CCloudSwitchEntityDescription) -> None:
-        """Create the switch with its optimistic hold."""
-        super().__init__(charger, description, description.hold)
 
     @property
     def is_on(self) -> bool | None:
