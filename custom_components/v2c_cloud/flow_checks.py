@@ -1,10 +1,11 @@
-"""The checks behind the config flow: validate an API key, probe a LAN charger."""
+"""The checks behind the config flow: validate an API key, probe a LAN charger.
+
+Both fill the form's `errors` on failure instead of raising, so every step reads alike.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -22,7 +23,6 @@ from .api import (
     V2CValidationError,
 )
 from .const import CONF_CHARGERS, DOMAIN, LOGGER
-from .helpers import is_loopback_host
 
 
 def account_id(pairings: list[Pairing]) -> str:
@@ -30,68 +30,58 @@ def account_id(pairings: list[Pairing]) -> str:
     return min(p.device_id for p in pairings).lower()
 
 
+def known_chargers(hass: HomeAssistant, entry: ConfigEntry) -> set[str]:
+    """Return the charger ids an entry already has, as devices or in its options."""
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    ids = {i for device in devices for domain, i in device.identifiers if domain == DOMAIN}
+    return ids | set(entry.options.get(CONF_CHARGERS, {}))
+
+
 async def async_pairings(
-    hass: HomeAssistant, api_key: str, base_url: str | None
-) -> tuple[list[Pairing], dict[str, str]]:
-    """Validate a key by listing its pairings; return them or the form errors."""
+    hass: HomeAssistant, api_key: str, base_url: str | None, errors: dict[str, str]
+) -> list[Pairing]:
+    """Return the pairings of a key; on failure set errors["base"] and return []."""
     try:
+        session = async_get_clientsession(hass)
         client = V2CCloudClient(
-            api_key=api_key,
-            session=async_get_clientsession(hass),
-            base_url=base_url or DEFAULT_BASE_URL,
+            api_key=api_key, session=session, base_url=base_url or DEFAULT_BASE_URL
         )
-        pairings = await client.pairings()
+        if pairings := await client.pairings():
+            return pairings
+        errors["base"] = "no_chargers"
     except (V2CAuthenticationError, V2CValidationError):
         # A key with control characters is refused before anything is sent.
-        return [], {"base": "invalid_auth"}
+        errors["base"] = "invalid_auth"
     except V2CRateLimitError:
-        return [], {"base": "rate_limited"}
+        errors["base"] = "rate_limited"
     except V2CError as err:
         # Only the type: messages of unexpected errors could carry request details.
         LOGGER.debug("Validating the API key failed: %s", type(err).__name__)
-        return [], {"base": "cannot_connect"}
+        errors["base"] = "cannot_connect"
     except Exception:  # noqa: BLE001
         LOGGER.error("Unexpected error validating the API key")
-        return [], {"base": "unknown"}
-    if not pairings:
-        return [], {"base": "no_chargers"}
-    return pairings, {}
+        errors["base"] = "unknown"
+    return []
 
 
 async def async_probe(
-    hass: HomeAssistant, host: str, allow_loopback: bool
-) -> tuple[str | None, dict[str, str]]:
-    """Check a LAN address and read the charger's id from /RealTimeData.
+    hass: HomeAssistant, host: str, allow_loopback: bool, errors: dict[str, str]
+) -> str | None:
+    """Return the id a LAN charger reports in /RealTimeData; on failure fill errors.
 
-    Loopback addresses (the simulator) are only accepted when allow_loopback is set.
+    The host must pass the LAN host rule; loopback addresses (the simulator) need allow_loopback.
     """
     try:
-        client = V2CLocalClient(
-            host=host,
-            session=async_get_clientsession(hass),
-            allow_loopback=allow_loopback and is_loopback_host(host),
-        )
+        session = async_get_clientsession(hass)
+        client = V2CLocalClient(host=host, session=session, allow_loopback=allow_loopback)
+        if device_id := (await client.realtime()).device_id:
+            return device_id
+        errors["base"] = "not_a_charger"
     except V2CValidationError:
-        return None, {CONF_HOST: "invalid_host"}
-    try:
-        data = await client.realtime()
+        errors[CONF_HOST] = "invalid_host"
     except V2CResponseError:
-        return None, {"base": "not_a_charger"}
+        errors["base"] = "not_a_charger"
     except V2CError as err:
         LOGGER.debug("Probing the charger failed: %s", type(err).__name__)
-        return None, {"base": "cannot_connect"}
-    if not data.device_id:
-        return None, {"base": "not_a_charger"}
-    return data.device_id, {}
-
-
-def known_chargers(hass: HomeAssistant, entry_id: str, options: Mapping[str, Any]) -> set[str]:
-    """Return the charger ids an entry already has."""
-    registry = dr.async_get(hass)
-    known = {
-        device_id
-        for device in dr.async_entries_for_config_entry(registry, entry_id)
-        for domain, device_id in device.identifiers
-        if domain == DOMAIN
-    }
-    return known | set(options.get(CONF_CHARGERS, {}))
+        errors["base"] = "cannot_connect"
+    return None
