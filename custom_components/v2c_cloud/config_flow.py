@@ -52,7 +52,6 @@ _INTERVAL = sel.NumberSelector(
     sel.NumberSelectorConfig(
         min=MIN_SCAN_INTERVAL,
         max=MAX_SCAN_INTERVAL,
-        step=1,
         unit_of_measurement="s",
         mode=sel.NumberSelectorMode.BOX,
     )
@@ -76,16 +75,10 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
         """Return the options flow."""
         return V2CCloudOptionsFlow()
 
-    def _form(
-        self,
-        step_id: str,
-        schema: vol.Schema,
-        values: Mapping[str, Any] | None,
-        errors: dict[str, str],
-    ) -> ConfigFlowResult:
+    def _form(self, step: str, schema: vol.Schema, values: Any, errors: Any) -> ConfigFlowResult:
         """Show a step's form with the given (or last entered) values and the errors."""
         schema = self.add_suggested_values_to_schema(schema, values)
-        return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
+        return self.async_show_form(step_id=step, data_schema=schema, errors=errors)
 
     def _abort_if_known(self, device_ids: set[str]) -> None:
         """Abort when another entry already has one of these chargers."""
@@ -93,7 +86,6 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
             if device_ids & known_chargers(self.hass, entry):
                 raise AbortFlow("already_configured")
 
-    @callback
     def _async_finish_update(
         self, entry: V2CCloudConfigEntry, data_updates: Mapping[str, Any]
     ) -> ConfigFlowResult:
@@ -121,11 +113,8 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
             if device_id := await async_probe(self.hass, host, loopback, errors):
                 existing = await self.async_set_unique_id(device_id)
                 # A loaded entry reloads itself from its update listener when its address changes.
-                self._abort_if_unique_id_configured(
-                    updates={CONF_HOST: host},
-                    reload_on_update=existing is None
-                    or existing.state is not ConfigEntryState.LOADED,
-                )
+                loaded = existing is not None and existing.state is ConfigEntryState.LOADED
+                self._abort_if_unique_id_configured({CONF_HOST: host}, reload_on_update=not loaded)
                 self._abort_if_known({device_id})
                 return self.async_create_entry(title=f"Trydan {device_id}", data={CONF_HOST: host})
         return self._form("local", _LOCAL_SCHEMA, user_input, errors)
@@ -192,11 +181,8 @@ class V2CCloudConfigFlow(ConfigFlow, domain=DOMAIN):
             api_key = user_input[CONF_API_KEY].strip()
             url = entry.data.get(CONF_BASE_URL)
             if pairings := await async_pairings(self.hass, api_key, url, errors):
-                ids = {p.device_id for p in pairings}
-                if (
-                    not ids & known_chargers(self.hass, entry)
-                    and account_id(pairings) != entry.unique_id
-                ):
+                mine = {p.device_id for p in pairings} & known_chargers(self.hass, entry)
+                if not mine and account_id(pairings) != entry.unique_id:
                     return self.async_abort(reason="wrong_account")
                 return self._async_finish_update(entry, {CONF_API_KEY: api_key})
         return self._form(step_id, _KEY_SCHEMA, None, errors)
@@ -210,28 +196,26 @@ class V2CCloudOptionsFlow(OptionsFlow):
 
     def _chargers(self) -> dict[str, str]:
         """Return {device id: name} of the entry's chargers."""
-        entry: V2CCloudConfigEntry = self.config_entry
-        if (runtime := getattr(entry, "runtime_data", None)) is not None:
+        if (runtime := getattr(self.config_entry, "runtime_data", None)) is not None:
             return {d: c.name for d, c in runtime.chargers.items()}
-        return {d: d for d in entry.options.get(CONF_CHARGERS, {})}
+        return {d: d for d in self.config_entry.options.get(CONF_CHARGERS, {})}
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose the LAN poll interval and, optionally, a charger to configure."""
         options = self.config_entry.options
-        self._options = {
-            CONF_SCAN_INTERVAL: options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-            CONF_CHARGERS: dict(options.get(CONF_CHARGERS, {})),
-        }
         if user_input is not None:
-            self._options[CONF_SCAN_INTERVAL] = int(user_input[CONF_SCAN_INTERVAL])
+            self._options = {
+                CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
+                CONF_CHARGERS: dict(options.get(CONF_CHARGERS, {})),
+            }
             self._charger = user_input.get(CONF_CHARGER, "")
             if self._charger:
                 return await self.async_step_charger()
             return self.async_create_entry(data=self._options)
-        interval = self._options[CONF_SCAN_INTERVAL]
-        fields: dict[vol.Marker, Any] = {
-            vol.Required(CONF_SCAN_INTERVAL, default=interval): _INTERVAL
-        }
+        interval = vol.Required(
+            CONF_SCAN_INTERVAL, default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+        )
+        fields: dict[vol.Marker, Any] = {interval: _INTERVAL}
         if CONF_API_KEY in self.config_entry.data and (chargers := self._chargers()):
             choices = [
                 sel.SelectOptionDict(value=d, label=f"{n} ({d})") for d, n in chargers.items()
@@ -263,17 +247,12 @@ class V2CCloudOptionsFlow(OptionsFlow):
             if not errors:
                 chargers = {**self._options[CONF_CHARGERS], self._charger: settings}
                 return self.async_create_entry(data={**self._options, CONF_CHARGERS: chargers})
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_MODE, default=current.get(CONF_MODE, MODE_LAN)): _MODE,
-                vol.Optional(CONF_HOST): _TEXT,
-            }
-        )
+        mode = vol.Required(CONF_MODE, default=current.get(CONF_MODE, MODE_LAN))
+        schema = vol.Schema({mode: _MODE, vol.Optional(CONF_HOST): _TEXT})
+        values = user_input or {CONF_HOST: current.get(CONF_HOST, "")}
         return self.async_show_form(
             step_id="charger",
-            data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or {CONF_HOST: current.get(CONF_HOST, "")}
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, values),
             errors=errors,
             description_placeholders=placeholders,
         )

@@ -1,7 +1,4 @@
-"""The checks behind the config flow: validate an API key, probe a LAN charger.
-
-Both fill the form's `errors` on failure instead of raising, so every step reads alike.
-"""
+"""The checks behind the config flow (API key, LAN charger); they fill the form's errors."""
 
 from __future__ import annotations
 

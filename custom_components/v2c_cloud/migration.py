@@ -1,9 +1,9 @@
-"""Config entry migration, including entries made by the earlier `v2c_cloud` integration.
+"""Config entry migration, including entries of the earlier `v2c_cloud` integration.
 
-Replacing that integration (same domain) through HACS hands us its entries, so they are carried
-over: v1 had `fallback_ip` ("" or "0.0.0.0" = cloud-only) with `fallback_device_id` or
-`initial_pairings`; v2 `cached_pairings` [{deviceId, ip}] and `cloud_only`, with the option
-`local_update_interval`. Version 3 keeps the API key in data and per-charger choices in options.
+Replacing it (same domain) through HACS hands us its entries: v1 had `fallback_ip` ("" or
+"0.0.0.0" = cloud-only) with `fallback_device_id` or `initial_pairings`; v2 `cached_pairings`
+[{deviceId, ip}], `cloud_only` and the option `local_update_interval`. Version 3 keeps the API
+key in data and per-charger choices in options.
 """
 
 from __future__ import annotations
