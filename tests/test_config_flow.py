@@ -10,6 +10,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_API_KEY, CONF_HOST, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -100,6 +101,11 @@ async def test_default_url_is_not_stored(hass: HomeAssistant) -> None:
     assert DEFAULT_BASE_URL.startswith("https://")
 
 
+def _cloud_input(simulator: Simulator) -> dict[str, Any]:
+    """Return the "cloud" form's input for the simulator's account."""
+    return {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}}
+
+
 def _pairing(device_id: str) -> Any:
     """Return a pairing model."""
     from custom_components.v2c_cloud.api import Pairing
@@ -162,8 +168,7 @@ async def test_user_flow_errors_recover(
         for config in chargers:
             simulator.add_charger(config)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
+        result["flow_id"], _cloud_input(simulator)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -177,72 +182,93 @@ async def test_unexpected_error_recovers(hass: HomeAssistant, simulator: Simulat
     ):
         result = await _start(hass)
         result = await hass.config_entries.flow.async_configure(
-            result["flow_id"],
-            {
-                CONF_API_KEY: simulator.api_key,
-                SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url},
-            },
+            result["flow_id"], _cloud_input(simulator)
         )
     assert result["errors"] == {"base": "unknown"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
+        result["flow_id"], _cloud_input(simulator)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
-async def test_same_account_aborts(
-    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+@pytest.mark.parametrize(
+    ("unique_id", "charger", "result_type"),
+    [
+        (LAN_ID.lower(), "OTHER1", FlowResultType.ABORT),  # the same account
+        ("another", CLOUD_ID, FlowResultType.ABORT),  # another entry has one of its chargers
+        ("other", "OTHER1", FlowResultType.CREATE_ENTRY),  # an unrelated account
+    ],
+)
+async def test_existing_entries(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    unique_id: str,
+    charger: str,
+    result_type: FlowResultType,
 ) -> None:
-    """A second entry for the same account aborts."""
-    mock_config_entry.add_to_hass(hass)
-    result = await _start(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-async def test_overlapping_chargers_abort(hass: HomeAssistant, simulator: Simulator) -> None:
-    """An account whose chargers are already in another entry aborts too."""
+    """The same account, or one of its chargers in another entry, aborts; others do not."""
     MockConfigEntry(
         domain=DOMAIN,
-        unique_id="another",
+        unique_id=unique_id,
         version=3,
         data={CONF_API_KEY: "x"},
-        options={CONF_CHARGERS: {CLOUD_ID: {CONF_MODE: MODE_CLOUD}}},
+        options={CONF_CHARGERS: {charger: {CONF_MODE: MODE_CLOUD}}},
     ).add_to_hass(hass)
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
+        result["flow_id"], _cloud_input(simulator)
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["type"] is result_type
+    if result_type is FlowResultType.ABORT:
+        assert result["reason"] == "already_configured"
 
 
-async def test_reauth(
-    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+@pytest.mark.parametrize(
+    ("source", "step_id", "key"),
+    [
+        ("reauth", "reauth_confirm", None),  # the same key again (the cloud came back)
+        ("reconfigure", "reconfigure", "second-key"),  # a second key of the same account
+    ],
+)
+async def test_replace_key(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    source: str,
+    step_id: str,
+    key: str | None,
 ) -> None:
-    """Reauth accepts a new key of the same account and reloads the entry."""
-    result = await init_integration.start_reauth_flow(hass)
-    assert result["step_id"] == "reauth_confirm"
+    """A wrong key is refused; a key of the same account reloads the entry, keeping entities."""
+    entry = init_integration
+    before = (entry.runtime_data, _unique_ids(entity_registry, entry))
+    key = key or simulator.api_key
+    simulator.add_api_key(key)
+    if source == "reauth":
+        result = await entry.start_reauth_flow(hass)
+    else:
+        result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == step_id
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_API_KEY: "wrong"}
     )
     assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: simulator.api_key}
+        result["flow_id"], {CONF_API_KEY: f" {key} "}
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
+    assert result["reason"] == f"{source}_successful"
     await hass.async_block_till_done()
-    assert init_integration.data[CONF_API_KEY] == simulator.api_key
-    assert init_integration.state is ConfigEntryState.LOADED
+    assert entry.data[CONF_API_KEY] == key
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data is not before[0]  # reloaded
+    assert before[1] and _unique_ids(entity_registry, entry) == before[1]
+
+
+def _unique_ids(entity_registry: er.EntityRegistry, entry: MockConfigEntry) -> set[str]:
+    """Return the unique ids of an entry's entities."""
+    return {e.unique_id for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)}
 
 
 @pytest.mark.parametrize("source", ["reauth", "reconfigure"])
@@ -264,32 +290,6 @@ async def test_key_of_another_account_aborts(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
     assert init_integration.data[CONF_API_KEY] != "other-account"
-
-
-async def test_reconfigure_keeps_entities(
-    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
-) -> None:
-    """Reconfigure swaps the key (a second key of the same account) and keeps entities."""
-    from homeassistant.helpers import entity_registry as er
-
-    registry = er.async_get(hass)
-    before = {
-        e.unique_id for e in er.async_entries_for_config_entry(registry, init_integration.entry_id)
-    }
-    simulator.add_api_key("second-key")
-    result = await init_integration.start_reconfigure_flow(hass)
-    assert result["step_id"] == "reconfigure"
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: "second-key"}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    await hass.async_block_till_done()
-    assert init_integration.data[CONF_API_KEY] == "second-key"
-    after = {
-        e.unique_id for e in er.async_entries_for_config_entry(registry, init_integration.entry_id)
-    }
-    assert before and before == after
 
 
 async def test_options_interval_only(
@@ -351,24 +351,6 @@ async def test_options_charger_mode_and_host(
     assert charger.realtime.host_override == host
     assert charger.realtime.uses_lan
     assert charger.data is not None and charger.data.source == "lan"
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-async def test_unrelated_entries_do_not_block(hass: HomeAssistant, simulator: Simulator) -> None:
-    """Another account's entry does not stop this account from being added."""
-    MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="other",
-        version=3,
-        data={CONF_API_KEY: "x"},
-        options={CONF_CHARGERS: {"OTHER1": {CONF_MODE: MODE_LAN}}},
-    ).add_to_hass(hass)
-    result = await _start(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_API_KEY: simulator.api_key, SECTION_ADVANCED: {CONF_BASE_URL: simulator.cloud_url}},
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_options_of_an_entry_that_is_not_loaded(hass: HomeAssistant) -> None:

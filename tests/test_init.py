@@ -193,13 +193,26 @@ async def test_migration_on_setup(hass: HomeAssistant, simulator: Simulator) -> 
     assert entry.options[CONF_SCAN_INTERVAL] == 15
 
 
-async def test_newer_entry_version_is_refused(hass: HomeAssistant) -> None:
-    """An entry from a newer release is not touched."""
-    entry = MockConfigEntry(domain=DOMAIN, version=4, data={CONF_API_KEY: "k"})
+@pytest.mark.parametrize(
+    ("version", "minor_version", "state"),
+    [
+        (4, 1, ConfigEntryState.MIGRATION_ERROR),  # from a newer release: not touched
+        (3, 0, ConfigEntryState.SETUP_RETRY),  # an older minor version: loads as it is
+    ],
+)
+async def test_entry_version(
+    hass: HomeAssistant, version: int, minor_version: int, state: ConfigEntryState
+) -> None:
+    """Only entries of an older major version are migrated; a newer one is refused."""
+    data = {CONF_HOST: "127.0.0.1:9"}  # a LAN-only entry; nothing listens there
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=LAN_ID, version=version, minor_version=minor_version, data=data
+    )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert entry.state is state
+    assert (entry.version, entry.minor_version, dict(entry.data)) == (version, minor_version, data)
 
 
 async def test_removing_the_entry_deletes_its_ledger(
