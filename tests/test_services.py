@@ -102,7 +102,7 @@ async def test_every_service_is_registered_and_described(hass: HomeAssistant) ->
 def test_schema_fields_match_services_yaml() -> None:
     """Each action's schema accepts exactly the fields services.yaml offers."""
     schemas = {name: svc.schema for name, svc in services.CHARGER_SERVICES.items()}
-    schemas[services.SERVICE_GET_GLOBAL_STATISTICS] = services_schema.GLOBAL_STATISTICS_SCHEMA
+    schemas[services.SERVICE_GET_GLOBAL_STATISTICS] = services.GLOBAL_STATISTICS_SCHEMA
     assert set(schemas) == set(SERVICES_YAML)
     for name, schema in schemas.items():
         inner = schema.schema

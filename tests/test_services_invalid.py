@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-import voluptuous as vol
 
-from custom_components.v2c_cloud import services_schema
 from simulator import Simulator
 
 from .conftest import CLOUD_ID, LAN_ID
@@ -20,6 +17,8 @@ from .test_services import _raises
 # ---- input validation -------------------------------------------------------------------------
 
 TOO_LONG = "x" * 65
+TIMER = {"timer_id": 0, "start_time": "22:00", "end_time": "06:00"}
+TS = "2023-10-27T10:00:00Z"
 
 INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("set_charge_intensity", {}, "missing_field"),
@@ -55,43 +54,15 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("set_wifi_credentials", {"ssid": "Home", "password": "p" * 64}, "text_length"),
     ("set_wifi_credentials", {"ssid": "Home", "password": "bad\npassword"}, "text_control"),
     ("set_wifi_credentials", {"ssid": "Home"}, "missing_field"),
-    (
-        "program_timer",
-        {"timer_id": 2, "start_time": "22:00", "end_time": "06:00"},
-        "out_of_range",
-    ),
-    (
-        "program_timer",
-        {"timer_id": 0, "start_time": "24:00", "end_time": "06:00"},
-        "invalid_time",
-    ),
-    ("program_timer", {"timer_id": 0, "start_time": "7:0", "end_time": "06:00"}, "invalid_time"),
-    (
-        "program_timer",
-        {"timer_id": 0, "start_time": "07:00", "end_time": "06:60"},
-        "invalid_time",
-    ),
-    ("program_timer", {"timer_id": 0, "start_time": 700, "end_time": "06:00"}, "invalid_time"),
-    (
-        "program_timer",
-        {"timer_id": 0, "start_time": "22:00", "end_time": "06:00", "weekdays": "128"},
-        "invalid_weekdays",
-    ),
-    (
-        "program_timer",
-        {"timer_id": 0, "start_time": "22:00", "end_time": "06:00", "weekdays": "1123"},
-        "invalid_weekdays",
-    ),
-    (
-        "program_timer",
-        {"timer_id": 0, "start_time": "22:00", "end_time": "06:00", "weekdays": ""},
-        "invalid_weekdays",
-    ),
-    (
-        "program_timer",
-        {"timer_id": 0, "start_time": "22:00", "end_time": "06:00", "active": "sometimes"},
-        "not_a_boolean",
-    ),
+    ("program_timer", {**TIMER, "timer_id": 2}, "out_of_range"),
+    ("program_timer", {**TIMER, "start_time": "24:00"}, "invalid_time"),
+    ("program_timer", {**TIMER, "start_time": "7:0"}, "invalid_time"),
+    ("program_timer", {**TIMER, "end_time": "06:60"}, "invalid_time"),
+    ("program_timer", {**TIMER, "start_time": 700}, "invalid_time"),
+    ("program_timer", {**TIMER, "weekdays": "128"}, "invalid_weekdays"),
+    ("program_timer", {**TIMER, "weekdays": "1123"}, "invalid_weekdays"),
+    ("program_timer", {**TIMER, "weekdays": ""}, "invalid_weekdays"),
+    ("program_timer", {**TIMER, "active": "sometimes"}, "not_a_boolean"),
     ("program_timer", {"timer_id": 0, "start_time": "22:00"}, "missing_field"),
     ("set_ocpp_enabled", {"enabled": "perhaps"}, "not_a_boolean"),
     ("set_ocpp_id", {"ocpp_id": " "}, "text_length"),
@@ -114,7 +85,7 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("delete_rfid", {"code": ""}, "text_length"),
     (
         "create_power_profile",
-        {"name": "Night", "updated_at": "yesterday", "profile": {}},
+        {"name": "N", "updated_at": "soon", "profile": {}},
         "invalid_timestamp",
     ),
     (
@@ -122,24 +93,12 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
         {"name": "Night", "updated_at": "2023-10-27T10:00:00." + "1" * 50, "profile": {}},
         "text_length",
     ),
-    (
-        "create_power_profile",
-        {"name": "", "updated_at": "2023-10-27T10:00:00Z", "profile": {}},
-        "text_length",
-    ),
-    (
-        "create_power_profile",
-        {"name": "Night", "updated_at": "2023-10-27T10:00:00Z", "profile": [1, 2]},
-        "invalid_object",
-    ),
+    ("create_power_profile", {"name": "", "updated_at": TS, "profile": {}}, "text_length"),
+    ("create_power_profile", {"name": "N", "updated_at": TS, "profile": [1, 2]}, "invalid_object"),
+    ("update_power_profile", {"name": "N", "updated_at": TS, "profile": "{no"}, "invalid_object"),
     (
         "update_power_profile",
-        {"name": "Night", "updated_at": "2023-10-27T10:00:00Z", "profile": "{not json"},
-        "invalid_object",
-    ),
-    (
-        "update_power_profile",
-        {"name": "Night", "updated_at": "2023-10-27T10:00:00Z", "profile": {"x": float("inf")}},
+        {"name": "N", "updated_at": TS, "profile": {"x": float("inf")}},
         "invalid_object",
     ),
     ("delete_power_profile", {"name": "Night", "updated_at": 12}, "text_length"),
@@ -153,6 +112,15 @@ INVALID: list[tuple[str, dict[str, Any], str]] = [
         {"date_start": "2025-02-01", "date_end": "2025-01-31"},
         "date_range_reversed",
     ),
+    # The account-wide query (no device target).
+    (
+        "get_global_statistics",
+        {"date_start": "2025-02-01", "date_end": "2025-01-31"},
+        "date_range_reversed",
+    ),
+    ("get_global_statistics", {"date_end": "31/01/2025"}, "invalid_date"),
+    ("get_global_statistics", {"config_entry_id": ["x"]}, "text_length"),
+    ("get_global_statistics", {"config_entry_id": 12}, "unknown_entry"),
 ]
 
 
@@ -171,92 +139,9 @@ async def test_invalid_input_is_rejected_before_sending(
     key: str,
 ) -> None:
     """Bad input raises a translated vol.Invalid; nothing reaches LAN or cloud."""
+    chargers = None if service == "get_global_statistics" else (LAN_ID, CLOUD_ID)
     since = len(simulator.requests)
     with caplog.at_level(logging.WARNING, logger="custom_components.v2c_cloud"):
-        await _raises(hass, service, data, key, chargers=(LAN_ID, CLOUD_ID))
+        await _raises(hass, service, data, key, chargers=chargers)
     assert simulator.requests[since:] == []
     assert not [r for r in caplog.records if r.name.startswith("custom_components.v2c_cloud")]
-
-
-@pytest.mark.parametrize(
-    ("data", "key"),
-    [
-        ({"date_start": "2025-02-01", "date_end": "2025-01-31"}, "date_range_reversed"),
-        ({"date_end": "31/01/2025"}, "invalid_date"),
-        ({"config_entry_id": ["x"]}, "text_length"),
-        ({"config_entry_id": 12}, "unknown_entry"),
-    ],
-)
-async def test_invalid_global_statistics_input(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    init_integration: MockConfigEntry,
-    data: dict[str, Any],
-    key: str,
-) -> None:
-    """The account-wide query validates its dates too."""
-    since = len(simulator.requests)
-    await _raises(hass, "get_global_statistics", data, key)
-    assert simulator.requests[since:] == []
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("16", 16),
-        (16.0, 16),
-        (" 8 ", 8),
-    ],
-)
-def test_numbers_from_templates_are_accepted(value: Any, expected: int) -> None:
-    """Numeric strings (rendered templates) and whole floats become integers."""
-    data = services_schema.AMPS_SCHEMA({"device_id": "abc", "amps": value})
-    assert data == {"device_id": ["abc"], "amps": expected}
-
-
-def test_normalisation_of_timer_profile_and_dates() -> None:
-    """Times lose their seconds, weekday lists become digits, JSON text becomes an object."""
-    timer = services_schema.PROGRAM_TIMER_SCHEMA(
-        {
-            "device_id": ["a", "a", "b"],
-            "timer_id": "1",
-            "start_time": "22:00:00",
-            "end_time": " 06:30 ",
-            "weekdays": [1, 3, 5],
-        }
-    )
-    assert timer == {
-        "device_id": ["a", "b"],
-        "timer_id": 1,
-        "start_time": "22:00",
-        "end_time": "06:30",
-        "active": True,
-        "weekdays": "135",
-    }
-    assert services_schema.weekdays(67) == "67"
-    profile = services_schema.SAVE_PROFILE_SCHEMA(
-        {
-            "device_id": "a",
-            "name": " Night ",
-            "updated_at": "2023-10-27T10:00:00Z",
-            "profile": '{"mode": "solar", "value": 32}',
-        }
-    )
-    assert profile["name"] == "Night"
-    assert profile["profile"] == {"mode": "solar", "value": 32}
-    assert services_schema.timestamp(datetime(2023, 10, 27, 10)) == "2023-10-27T10:00:00"
-    assert services_schema.day(date(2025, 1, 2)) == date(2025, 1, 2)
-    assert services_schema.RFID_TEXT(12345678) == "12345678"
-    stats = services_schema.DEVICE_STATISTICS_SCHEMA(
-        {"device_id": "a", "date_start": "2025-01-01", "date_end": "2025-01-01"}
-    )
-    assert stats["date_start"] == stats["date_end"] == date(2025, 1, 1)
-
-
-def test_translate_generic_voluptuous_errors() -> None:
-    """Errors not raised by our validators still become translated refusals naming the field."""
-    schema = services_schema.V2CServiceSchema({vol.Required("a"): int})
-    with pytest.raises(services_schema.V2CInvalid) as err:
-        schema({"a": "x"})
-    assert err.value.translation_key == "invalid_field"
-    assert err.value.placeholders == {"field": "a"}

@@ -6,7 +6,7 @@ so `voluptuous` is whatever that Home Assistant provides (probatio from 2026.11)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 import re
 from typing import Any
@@ -27,7 +27,7 @@ TS = "2023-10-27T10:00:00Z"
 def schema_of(action: str) -> sch.V2CServiceSchema:
     """Return the registered schema of an action."""
     if action == services.SERVICE_GET_GLOBAL_STATISTICS:
-        return sch.GLOBAL_STATISTICS_SCHEMA
+        return services.GLOBAL_STATISTICS_SCHEMA
     return services.CHARGER_SERVICES[action].schema
 
 
@@ -158,6 +158,9 @@ def test_long_device_id_and_key_are_cut() -> None:
 GOOD: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("set_charge_intensity", {"amps": "16"}, {"amps": 16}),
     ("set_charge_intensity", {"amps": 16.0}, {"amps": 16}),
+    ("set_charge_intensity", {"amps": " 8 "}, {"amps": 8}),
+    ("start_charge", {"device_id": ["a", "a", "b"]}, {"device_id": ["a", "b"]}),
+    ("delete_rfid", {"code": 12345678}, {"code": "12345678"}),
     ("set_ocpp_enabled", {"enabled": True}, {"enabled": True}),
     ("set_ocpp_enabled", {"enabled": 0}, {"enabled": False}),
     ("set_ocpp_enabled", {"enabled": " On "}, {"enabled": True}),
@@ -192,6 +195,33 @@ GOOD: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        "program_timer",
+        {"timer_id": 0, "start_time": "22:00", "end_time": " 06:30 ", "weekdays": [1, 3, 5]},
+        {
+            "timer_id": 0,
+            "start_time": "22:00",
+            "end_time": "06:30",
+            "weekdays": "135",
+            "active": True,
+        },
+    ),
+    (
+        "program_timer",
+        {"timer_id": 0, "start_time": "1:00", "end_time": "2:00", "weekdays": 67, "active": "no"},
+        {
+            "timer_id": 0,
+            "start_time": "01:00",
+            "end_time": "02:00",
+            "weekdays": "67",
+            "active": False,
+        },
+    ),
+    (
+        "get_power_profile",
+        {"timestamp": datetime(2023, 10, 27, 10)},
+        {"timestamp": "2023-10-27T10:00:00"},
+    ),
+    (
         "create_power_profile",
         {"name": " Night ", "updated_at": TS, "profile": '{"mode": "solar", "value": 32}'},
         {"name": "Night", "updated_at": TS, "profile": {"mode": "solar", "value": 32}},
@@ -200,6 +230,11 @@ GOOD: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         "get_device_statistics",
         {"date_start": "2025-01-01", "date_end": date(2025, 1, 31)},
         {"date_start": date(2025, 1, 1), "date_end": date(2025, 1, 31)},
+    ),
+    (
+        "get_device_statistics",
+        {"date_start": date(2025, 1, 2), "date_end": "2025-01-02"},
+        {"date_start": date(2025, 1, 2), "date_end": date(2025, 1, 2)},
     ),
 ]
 

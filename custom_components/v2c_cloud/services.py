@@ -16,15 +16,18 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
-from . import services_schema as sch
 from .charger import V2CCharger
 from .const import DOMAIN
 from .errors import clip, translated_errors
 from .runtime import V2CCloudConfigEntry
-from .services_tables import CHARGER_SERVICES, Result, V2CChargerService, date_range_view
+from .services_schema import DATES, ENTRY_ID, Opt, action_schema
+from .services_tables import CHARGER_SERVICES, Result, V2CChargerAction, json_safe
 
 SERVICE_GET_GLOBAL_STATISTICS: Final = "get_global_statistics"
-EVENT_GLOBAL_STATISTICS: Final = "global_statistics"
+GLOBAL_STATISTICS_SCHEMA: Final = action_schema(
+    {"config_entry_id": Opt(ENTRY_ID), **DATES}, target=False
+)
+
 
 # ---- targets ----------------------------------------------------------------------------------
 
@@ -98,14 +101,14 @@ def async_resolve_entry(hass: HomeAssistant, entry_id: str | None) -> V2CCloudCo
 
 
 def _charger_handler(
-    service: V2CChargerService,
+    action: V2CChargerAction,
 ) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
-    """Return the handler that runs `service` on every targeted charger."""
+    """Return the handler that runs `action` on every targeted charger."""
 
     async def handle(call: ServiceCall) -> ServiceResponse:
         """Run the action per charger; fire events and collect results keyed by charger id."""
-        targets = async_resolve_chargers(call.hass, call.data[sch.ATTR_DEVICE_ID])
-        if service.cloud_only:  # refused before anything is sent to any charger
+        targets = async_resolve_chargers(call.hass, call.data["device_id"])
+        if action.lan is None:  # refused before anything is sent to any charger
             for _, charger in targets:
                 if charger.cloud is None:
                     raise validation_error("cloud_required", name=charger.name)
@@ -115,56 +118,55 @@ def _charger_handler(
         for device_id, charger in targets:
             try:
                 with translated_errors(charger.cloud):
-                    result = await service.run(charger, call.data)
+                    result = await action.run(charger, call.data)
             except HomeAssistantError as err:
                 errors.append(err)
                 continue
-            if result is None or service.event is None:
-                continue
-            payload = {sch.ATTR_DEVICE_ID: device_id, "charger_id": charger.device_id, **result}
-            call.hass.bus.async_fire(f"{DOMAIN}_{service.event}", payload)
-            results[charger.device_id] = dict(payload)
+            if result is not None and action.event is not None:
+                payload = {"device_id": device_id, "charger_id": charger.device_id, **result}
+                call.hass.bus.async_fire(f"{DOMAIN}_{action.event}", payload)
+                results[charger.device_id] = dict(payload)
         if errors:
             raise errors[0]
-        return results if service.event is not None else None
+        return results if action.event is not None else None
 
     return handle
 
 
 async def _async_global_statistics(call: ServiceCall) -> ServiceResponse:
     """Fetch account-wide statistics, fire them as an event and return them."""
-    entry = async_resolve_entry(call.hass, call.data.get(sch.ATTR_CONFIG_ENTRY_ID))
-    start, end = call.data.get(sch.ATTR_DATE_START), call.data.get(sch.ATTR_DATE_END)
+    entry = async_resolve_entry(call.hass, call.data.get("config_entry_id"))
+    start, end = call.data.get("date_start"), call.data.get("date_end")
     if (cloud := entry.runtime_data.cloud) is None:
         raise validation_error("entry_without_cloud", entry=entry.title)
     with translated_errors(cloud):
         statistics = await cloud.async_user_call(lambda c: c.global_statistics(start, end))
     payload: Result = {
-        sch.ATTR_CONFIG_ENTRY_ID: entry.entry_id,
-        **date_range_view(call.data),
+        "config_entry_id": entry.entry_id,
+        **{name: json_safe(call.data.get(name)) for name in DATES},
         "statistics": statistics,
     }
-    call.hass.bus.async_fire(f"{DOMAIN}_{EVENT_GLOBAL_STATISTICS}", payload)
+    call.hass.bus.async_fire(f"{DOMAIN}_global_statistics", payload)
     return dict(payload)
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, in async_setup)."""
-    for name, service in CHARGER_SERVICES.items():
+    for name, action in CHARGER_SERVICES.items():
         hass.services.async_register(
             DOMAIN,
             name,
-            _charger_handler(service),
-            schema=service.schema,
+            _charger_handler(action),
+            schema=action.schema,
             supports_response=(
-                SupportsResponse.OPTIONAL if service.event is not None else SupportsResponse.NONE
+                SupportsResponse.OPTIONAL if action.event is not None else SupportsResponse.NONE
             ),
         )
     hass.services.async_register(
         DOMAIN,
         SERVICE_GET_GLOBAL_STATISTICS,
         _async_global_statistics,
-        schema=sch.GLOBAL_STATISTICS_SCHEMA,
+        schema=GLOBAL_STATISTICS_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )

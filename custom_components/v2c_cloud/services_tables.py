@@ -1,319 +1,151 @@
-"""The table of the V2C Cloud actions aimed at chargers: schema, route and event of each."""
+"""The table of the V2C Cloud actions aimed at chargers: what each one sends, returns and fires."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Final
 
 from . import services_schema as sch
-from .api import PowerProfile, RfidCard, StatisticsRecord, V2CCloudClient, WifiNetwork
-from .charger import CloudSetter, Command, V2CCharger, bind_value
+from .api import V2CCloudClient as C
+from .charger import Command, V2CCharger
 from .const import CLOUD_CONFIRM_DELAY, HOLD_SLOW
-from .services_schema import V2CServiceSchema
+from .services_schema import DATES, Field, Opt, V2CServiceSchema, action_schema
 
-type Data = Mapping[str, Any]
 type Result = dict[str, Any]
-type CloudCommand = Callable[[V2CCloudClient, str, Data], Awaitable[None]]
-type CloudRead[T] = Callable[[V2CCloudClient, str, Data], Awaitable[T]]
+type CloudMethod = Callable[..., Awaitable[Any]]
 
-EVENT_WIFI_SCAN: Final = "wifi_scan"
-EVENT_RFID_CARDS: Final = "rfid_cards"
-EVENT_CONNECTED_STATUS: Final = "connected_status"
-EVENT_POWER_PROFILES: Final = "power_profiles"
-EVENT_DEVICE_STATISTICS: Final = "device_statistics"
+
+def json_safe(value: Any) -> Any:
+    """Return a model (its as_dict), a date (ISO) or a list of them as JSON-safe data."""
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    if callable(getattr(value, "as_dict", None)):
+        return value.as_dict()
+    return value.isoformat() if isinstance(value, date) else value
 
 
 @dataclass(frozen=True, kw_only=True)
-class V2CChargerService:
-    """An action run once for every targeted charger; with an event it is a query."""
+class V2CChargerAction:
+    """An action run on every targeted charger: its fields are the cloud method's arguments.
 
-    schema: V2CServiceSchema
-    run: Callable[[V2CCharger, Data], Awaitable[Result | None]]
-    event: str | None = None
-    cloud_only: bool = False
-
-
-def routed(command_fn: Callable[[Data], Command], schema: V2CServiceSchema) -> V2CChargerService:
-    """Describe a command sent through the router (LAN first, cloud fallback, then refresh)."""
-
-    async def run(charger: V2CCharger, data: Data) -> None:
-        """Route the command; the router refreshes the right coordinator."""
-        await charger.async_command(command_fn(data))
-
-    return V2CChargerService(schema=schema, run=run)
-
-
-def setting(
-    lan_key: str, field: str, setter: CloudSetter, schema: V2CServiceSchema
-) -> V2CChargerService:
-    """Describe a routed setting: LAN `lan_key`=<field>, cloud `setter` as the fallback."""
-    return routed(
-        lambda data: Command(
-            lan=(lan_key, int(data[field])), cloud=bind_value(setter, int(data[field]))
-        ),
-        schema,
-    )
-
-
-def cloud(
-    call: CloudCommand,
-    schema: V2CServiceSchema = sch.NO_FIELDS,
-    *,
-    confirm: float | None = CLOUD_CONFIRM_DELAY,
-    rfid: bool = False,
-) -> V2CChargerService:
-    """Describe a cloud-only command; `confirm` re-reads the shadow after that many seconds.
-
-    `rfid` commands change the card list instead, which is then re-read at the next cycle.
+    With `lan` it is routed (LAN write first, `cloud` as the fallback); without it, cloud-only.
+    With `returns` it is a query: the result (under that key, after the fields) is returned and
+    fired as `event`. Other cloud commands re-read the shadow after `confirm` seconds.
     """
 
-    async def run(charger: V2CCharger, data: Data) -> None:
-        """Send the command and schedule the re-read of what it changed."""
-        await charger.async_cloud(lambda client, device_id: call(client, device_id, data))
-        if charger.cloud is None:
-            return
-        if rfid:
+    cloud: CloudMethod | None
+    fields: Mapping[str, Field] = field(default_factory=dict)
+    lan: str | None = None
+    lan_value: int | None = None  # a fixed LAN value, else the first field's, rounded
+    confirm: float | None = CLOUD_CONFIRM_DELAY
+    rfid: bool = False  # the card list changed: re-read at the next cycle
+    returns: str | None = None
+    event: str | None = None
+
+    @cached_property
+    def schema(self) -> V2CServiceSchema:
+        """Return the action's schema."""
+        return action_schema(self.fields)
+
+    async def run(self, charger: V2CCharger, data: Mapping[str, Any]) -> Result | None:
+        """Send the action to one charger; return a query's result."""
+        args: list[Any] = [data.get(name) for name in self.fields]
+        method = self.cloud
+
+        def send(client: C, device_id: str) -> Awaitable[Any]:
+            assert method is not None
+            return method(client, device_id, *args)
+
+        if self.lan is not None:
+            value = self.lan_value if self.lan_value is not None else round(args[0])
+            await charger.async_command(
+                Command(lan=(self.lan, value), cloud=send if method else None)
+            )
+            return None
+        result = await charger.async_cloud(send)
+        if self.returns is not None:
+            return {
+                **{name: json_safe(data.get(name)) for name in self.fields},
+                self.returns: json_safe(result),
+            }
+        if charger.cloud is not None and self.rfid:
             charger.cloud.async_rfid_changed(charger.device_id)
-        if confirm is not None:
-            charger.cloud.async_confirm(charger.device_id, confirm)
-
-    return V2CChargerService(schema=schema, run=run, cloud_only=True)
-
-
-def query[T](
-    fetch: CloudRead[T],
-    present: Callable[[T, Data], Result],
-    *,
-    event: str,
-    schema: V2CServiceSchema = sch.NO_FIELDS,
-) -> V2CChargerService:
-    """Describe a cloud read whose result is returned and fired as an event."""
-
-    async def run(charger: V2CCharger, data: Data) -> Result:
-        """Read from the cloud and return the JSON-safe result."""
-        value = await charger.async_cloud(lambda client, device_id: fetch(client, device_id, data))
-        return present(value, data)
-
-    return V2CChargerService(schema=schema, run=run, event=event, cloud_only=True)
+        if charger.cloud is not None and self.confirm is not None:
+            charger.cloud.async_confirm(charger.device_id, self.confirm)
+        return None
 
 
-# ---- JSON-safe views of the API models ---------------------------------------------------------
+A = V2CChargerAction
+TIMER: Final = {"timer_id": sch.TIMER_ID, "start_time": sch.TIME, "end_time": sch.TIME}
+PROFILE_KEY: Final = {"name": sch.PROFILE_NAME, "updated_at": sch.timestamp}
+CARD: Final = {"code": sch.RFID, "tag": sch.RFID}
+SLOW: Final = HOLD_SLOW.total_seconds()  # the cloud applies OCPP changes slowly (PROTOCOL §8.3)
 
-
-def _iso(value: date | None) -> str | None:
-    """Return a date or datetime as ISO-8601 text."""
-    return None if value is None else value.isoformat()
-
-
-def _network(network: WifiNetwork) -> Result:
-    """Return a scanned Wi-Fi network."""
-    return {"ssid": network.ssid, "signal": network.signal, "raw": network.raw}
-
-
-def _card(card: RfidCard) -> Result:
-    """Return an RFID card."""
-    return {"code": card.code, "tag": card.tag, "raw": card.raw}
-
-
-def _profile(profile: PowerProfile) -> Result:
-    """Return a power profile."""
-    return {"name": profile.name, "updated_at": profile.updated_at, "raw": profile.raw}
-
-
-def _session(record: StatisticsRecord) -> Result:
-    """Return a charge session, energyByHour parsed to numbers, the raw record kept."""
-    return {
-        "start": _iso(record.start),
-        "end": _iso(record.end),
-        "energy": record.energy,
-        "cost": record.cost,
-        "energy_by_hour": record.energy_by_hour,
-        "rfid_code": record.rfid_code,
-        "rfid_name": record.rfid_name,
-        "raw": record.raw,
-    }
-
-
-def date_range_view(data: Data) -> Result:
-    """Return the requested date filter as ISO dates (None when open)."""
-    return {
-        sch.ATTR_DATE_START: _iso(data.get(sch.ATTR_DATE_START)),
-        sch.ATTR_DATE_END: _iso(data.get(sch.ATTR_DATE_END)),
-    }
-
-
-# ---- the actions ------------------------------------------------------------------------------
-
-CHARGER_SERVICES: Final[dict[str, V2CChargerService]] = {
+CHARGER_SERVICES: Final[dict[str, V2CChargerAction]] = {
     # Commands with a LAN equivalent: the entities' router.
-    "start_charge": routed(
-        lambda _: Command(lan=("Paused", 0), cloud=lambda c, d: c.start_charge(d)), sch.NO_FIELDS
+    "start_charge": A(lan="Paused", lan_value=0, cloud=C.start_charge),
+    "pause_charge": A(lan="Paused", lan_value=1, cloud=C.pause_charge),
+    "set_charge_intensity": A(lan="Intensity", cloud=C.set_intensity, fields={"amps": sch.AMPS}),
+    "set_max_car_intensity": A(
+        lan="MaxIntensity", cloud=C.set_max_car_intensity, fields={"amps": sch.AMPS}
     ),
-    "pause_charge": routed(
-        lambda _: Command(lan=("Paused", 1), cloud=lambda c, d: c.pause_charge(d)), sch.NO_FIELDS
+    "set_min_car_intensity": A(
+        lan="MinIntensity", cloud=C.set_min_car_intensity, fields={"amps": sch.AMPS}
     ),
-    "set_charge_intensity": setting(
-        "Intensity", sch.ATTR_AMPS, lambda c, d, v: c.set_intensity(d, v), sch.AMPS_SCHEMA
-    ),
-    "set_max_car_intensity": setting(
-        "MaxIntensity",
-        sch.ATTR_AMPS,
-        lambda c, d, v: c.set_max_car_intensity(d, v),
-        sch.AMPS_SCHEMA,
-    ),
-    "set_min_car_intensity": setting(
-        "MinIntensity",
-        sch.ATTR_AMPS,
-        lambda c, d, v: c.set_min_car_intensity(d, v),
-        sch.AMPS_SCHEMA,
-    ),
-    "set_locked": setting(
-        "Locked", sch.ATTR_LOCKED, lambda c, d, v: c.set_locked(d, bool(v)), sch.LOCKED_SCHEMA
-    ),
-    "set_dynamic": setting(
-        "Dynamic", sch.ATTR_ENABLED, lambda c, d, v: c.set_dynamic(d, bool(v)), sch.ENABLED_SCHEMA
-    ),
-    "set_installation_voltage": routed(
-        lambda data: Command(lan=("VoltageInstallation", round(data[sch.ATTR_VOLTAGE]))),
-        sch.VOLTAGE_SCHEMA,
+    "set_locked": A(lan="Locked", cloud=C.set_locked, fields={"locked": sch.FLAG}),
+    "set_dynamic": A(lan="Dynamic", cloud=C.set_dynamic, fields={"enabled": sch.FLAG}),
+    "set_installation_voltage": A(
+        lan="VoltageInstallation", cloud=None, fields={"voltage": sch.VOLTAGE}
     ),
     # Cloud-only commands.
-    "set_fv_mode": cloud(
-        lambda c, d, data: c.set_fv_mode(d, data[sch.ATTR_MODE]), sch.FV_MODE_SCHEMA
+    "set_fv_mode": A(cloud=C.set_fv_mode, fields={"mode": sch.FV_MODE}),
+    "set_max_power": A(cloud=C.set_max_power, fields={"watts": sch.WATTS}),
+    "set_denka_max_power": A(cloud=C.set_denka_max_power, fields={"watts": sch.WATTS}),
+    "set_charge_stop_energy": A(cloud=C.set_charge_stop_energy, fields={"kwh": sch.KWH}),
+    "set_charge_stop_minutes": A(cloud=C.set_charge_stop_minutes, fields={"minutes": sch.MINUTES}),
+    "start_charge_for_energy": A(cloud=C.start_charge_for_energy, fields={"kwh": sch.KWH}),
+    "start_charge_for_minutes": A(
+        cloud=C.start_charge_for_minutes, fields={"minutes": sch.MINUTES}
     ),
-    "set_max_power": cloud(
-        lambda c, d, data: c.set_max_power(d, data[sch.ATTR_WATTS]), sch.WATTS_SCHEMA
+    "set_wifi_credentials": A(
+        cloud=C.set_wifi, fields={"ssid": sch.SSID, "password": sch.WIFI_PASSWORD}
     ),
-    "set_denka_max_power": cloud(
-        lambda c, d, data: c.set_denka_max_power(d, data[sch.ATTR_WATTS]), sch.WATTS_SCHEMA
+    "program_timer": A(
+        cloud=C.set_timer,
+        fields={**TIMER, "active": Opt(sch.FLAG, default=True), "weekdays": Opt(sch.WEEKDAYS)},
     ),
-    "set_charge_stop_energy": cloud(
-        lambda c, d, data: c.set_charge_stop_energy(d, data[sch.ATTR_KWH]), sch.KWH_SCHEMA
-    ),
-    "set_charge_stop_minutes": cloud(
-        lambda c, d, data: c.set_charge_stop_minutes(d, data[sch.ATTR_MINUTES]), sch.MINUTES_SCHEMA
-    ),
-    "start_charge_for_energy": cloud(
-        lambda c, d, data: c.start_charge_for_energy(d, data[sch.ATTR_KWH]), sch.KWH_SCHEMA
-    ),
-    "start_charge_for_minutes": cloud(
-        lambda c, d, data: c.start_charge_for_minutes(d, data[sch.ATTR_MINUTES]), sch.MINUTES_SCHEMA
-    ),
-    "set_wifi_credentials": cloud(
-        lambda c, d, data: c.set_wifi(d, data[sch.ATTR_SSID], data[sch.ATTR_PASSWORD]),
-        sch.SET_WIFI_SCHEMA,
-    ),
-    "program_timer": cloud(
-        lambda c, d, data: c.set_timer(
-            d,
-            data[sch.ATTR_TIMER_ID],
-            data[sch.ATTR_START_TIME],
-            data[sch.ATTR_END_TIME],
-            data[sch.ATTR_ACTIVE],
-            data.get(sch.ATTR_WEEKDAYS),
-        ),
-        sch.PROGRAM_TIMER_SCHEMA,
-    ),
-    # The cloud applies OCPP changes slowly (PROTOCOL.md §8.3): confirm after the long hold.
-    "set_ocpp_enabled": cloud(
-        lambda c, d, data: c.set_ocpp_enabled(d, data[sch.ATTR_ENABLED]),
-        sch.ENABLED_SCHEMA,
-        confirm=HOLD_SLOW.total_seconds(),
-    ),
-    "set_ocpp_id": cloud(
-        lambda c, d, data: c.set_ocpp_id(d, data[sch.ATTR_OCPP_ID]), sch.OCPP_ID_SCHEMA
-    ),
-    "set_ocpp_address": cloud(
-        lambda c, d, data: c.set_ocpp_address(d, data[sch.ATTR_OCPP_URL]), sch.OCPP_URL_SCHEMA
-    ),
-    "set_inverter_ip": cloud(
-        lambda c, d, data: c.set_inverter_ip(d, data[sch.ATTR_IP_ADDRESS]), sch.INVERTER_IP_SCHEMA
-    ),
-    "trigger_update": cloud(lambda c, d, _: c.update_firmware(d)),
+    "set_ocpp_enabled": A(cloud=C.set_ocpp_enabled, fields={"enabled": sch.FLAG}, confirm=SLOW),
+    "set_ocpp_id": A(cloud=C.set_ocpp_id, fields={"ocpp_id": sch.OCPP_ID}),
+    "set_ocpp_address": A(cloud=C.set_ocpp_address, fields={"ocpp_url": sch.OCPP_URL}),
+    "set_inverter_ip": A(cloud=C.set_inverter_ip, fields={"ip_address": sch.LAN_IPV4}),
+    "trigger_update": A(cloud=C.update_firmware),
     # Cards and profiles are not in the shadow, so re-reading it would only spend quota.
-    "register_rfid": cloud(
-        lambda c, d, data: c.register_rfid(d, data[sch.ATTR_TAG]),
-        sch.TAG_SCHEMA,
-        confirm=None,
-        rfid=True,
+    "register_rfid": A(cloud=C.register_rfid, fields={"tag": sch.RFID}, confirm=None, rfid=True),
+    "add_rfid_card": A(cloud=C.add_rfid_card, fields=CARD, confirm=None, rfid=True),
+    "update_rfid_tag": A(cloud=C.rename_rfid_card, fields=CARD, confirm=None, rfid=True),
+    "delete_rfid": A(cloud=C.delete_rfid_card, fields={"code": sch.RFID}, confirm=None, rfid=True),
+    "create_power_profile": A(
+        cloud=C.create_power_profile, fields={**PROFILE_KEY, "profile": sch.PROFILE}, confirm=None
     ),
-    "add_rfid_card": cloud(
-        lambda c, d, data: c.add_rfid_card(d, data[sch.ATTR_CODE], data[sch.ATTR_TAG]),
-        sch.CODE_TAG_SCHEMA,
-        confirm=None,
-        rfid=True,
+    "update_power_profile": A(
+        cloud=C.update_power_profile, fields={**PROFILE_KEY, "profile": sch.PROFILE}, confirm=None
     ),
-    "update_rfid_tag": cloud(
-        lambda c, d, data: c.rename_rfid_card(d, data[sch.ATTR_CODE], data[sch.ATTR_TAG]),
-        sch.CODE_TAG_SCHEMA,
-        confirm=None,
-        rfid=True,
-    ),
-    "delete_rfid": cloud(
-        lambda c, d, data: c.delete_rfid_card(d, data[sch.ATTR_CODE]),
-        sch.CODE_SCHEMA,
-        confirm=None,
-        rfid=True,
-    ),
-    "create_power_profile": cloud(
-        lambda c, d, data: c.create_power_profile(
-            d, data[sch.ATTR_NAME], data[sch.ATTR_UPDATED_AT], data[sch.ATTR_PROFILE]
-        ),
-        sch.SAVE_PROFILE_SCHEMA,
-        confirm=None,
-    ),
-    "update_power_profile": cloud(
-        lambda c, d, data: c.update_power_profile(
-            d, data[sch.ATTR_NAME], data[sch.ATTR_UPDATED_AT], data[sch.ATTR_PROFILE]
-        ),
-        sch.SAVE_PROFILE_SCHEMA,
-        confirm=None,
-    ),
-    "delete_power_profile": cloud(
-        lambda c, d, data: c.delete_power_profile(
-            d, data[sch.ATTR_NAME], data[sch.ATTR_UPDATED_AT]
-        ),
-        sch.DELETE_PROFILE_SCHEMA,
-        confirm=None,
-    ),
+    "delete_power_profile": A(cloud=C.delete_power_profile, fields=PROFILE_KEY, confirm=None),
     # Queries: response data and an event.
-    "scan_wifi_networks": query(
-        lambda c, d, _: c.wifi_networks(d),
-        lambda networks, _: {"networks": [_network(n) for n in networks]},
-        event=EVENT_WIFI_SCAN,
+    "scan_wifi_networks": A(cloud=C.wifi_networks, returns="networks", event="wifi_scan"),
+    "list_rfid_cards": A(cloud=C.rfid_cards, returns="cards", event="rfid_cards"),
+    "get_connected_status": A(cloud=C.connected, returns="connected", event="connected_status"),
+    "get_power_profile": A(
+        cloud=C.power_profile,
+        fields={"timestamp": sch.timestamp},
+        returns="profile",
+        event="power_profiles",
     ),
-    "list_rfid_cards": query(
-        lambda c, d, _: c.rfid_cards(d),
-        lambda cards, _: {"cards": [_card(card) for card in cards]},
-        event=EVENT_RFID_CARDS,
-    ),
-    "get_connected_status": query(
-        lambda c, d, _: c.connected(d),
-        lambda connected, _: {"connected": connected},
-        event=EVENT_CONNECTED_STATUS,
-    ),
-    "get_power_profile": query(
-        lambda c, d, data: c.power_profile(d, data[sch.ATTR_TIMESTAMP]),
-        lambda profile, data: {"timestamp": data[sch.ATTR_TIMESTAMP], "profile": _profile(profile)},
-        event=EVENT_POWER_PROFILES,
-        schema=sch.GET_PROFILE_SCHEMA,
-    ),
-    "list_power_profiles": query(
-        lambda c, d, _: c.power_profiles(d),
-        lambda profiles, _: {"profiles": [_profile(p) for p in profiles]},
-        event=EVENT_POWER_PROFILES,
-    ),
-    "get_device_statistics": query(
-        lambda c, d, data: c.device_statistics(
-            d, data.get(sch.ATTR_DATE_START), data.get(sch.ATTR_DATE_END)
-        ),
-        lambda records, data: {
-            **date_range_view(data),
-            "statistics": [_session(record) for record in records],
-        },
-        event=EVENT_DEVICE_STATISTICS,
-        schema=sch.DEVICE_STATISTICS_SCHEMA,
+    "list_power_profiles": A(cloud=C.power_profiles, returns="profiles", event="power_profiles"),
+    "get_device_statistics": A(
+        cloud=C.device_statistics, fields=DATES, returns="statistics", event="device_statistics"
     ),
 }
