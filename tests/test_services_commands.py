@@ -209,244 +209,198 @@ def _with_profile(sim: SimCharger) -> None:
     }
 
 
-CLOUD_COMMANDS: list[
-    tuple[
-        str,
-        dict[str, Any],
-        Callable[[SimCharger], None] | None,
-        tuple[str, str, str, dict[str, str]],
-        Any,
-        Callable[[SimCharger], bool],
-        float | None,
-    ]
-] = [
-    # service, data, setup, (method, path, device selector, extra query), body, check, confirm
-    (
+def cmd(
+    service: str,
+    data: dict[str, Any],
+    request: str,
+    query: dict[str, str],
+    check: Callable[[SimCharger], bool],
+    *,
+    selector: str = "deviceId",
+    body: Any = None,
+    setup: Callable[[SimCharger], None] | None = None,
+    confirm: float | None = 5.0,
+) -> Any:
+    """Return one cloud-only command case: `request` is "METHOD /path", `query` beside the id."""
+    method, path = request.split()
+    return pytest.param(
+        service, data, setup, (method, path, selector, query), body, check, confirm, id=service
+    )
+
+
+TIMER_BODY = {"start_time": "07:00", "end_time": "08:00", "timeStart": "07:00", "timeEnd": "08:00"}
+NIGHT = {"name": "Night", "updateAt": PROFILE_AT}
+CLOUD_COMMANDS = [
+    # The mode as the translated select sends it.
+    cmd(
         "set_fv_mode",
-        {"mode": "1"},  # as the translated select sends it
-        None,
-        ("POST", "/device/chargefvmode", "deviceId", {"value": "1"}),
-        None,
+        {"mode": "1"},
+        "POST /device/chargefvmode",
+        {"value": "1"},
         lambda s: s.fv_mode == 1,
-        5.0,
     ),
-    (
+    cmd(
         "set_max_power",
         {"watts": 7400},
-        None,
-        ("POST", "/device/maxpower", "deviceId", {"value": "7400"}),
-        None,
+        "POST /device/maxpower",
+        {"value": "7400"},
         lambda s: s.max_power == 7400,
-        5.0,
     ),
-    (
+    cmd(
         "set_denka_max_power",
         {"watts": 11000.0},
-        None,
-        ("POST", "/device/denka/max_power", "deviceId", {"value": "11000"}),
-        None,
+        "POST /device/denka/max_power",
+        {"value": "11000"},
         lambda s: s.denka_max_power == 11000,
-        5.0,
     ),
-    (
+    cmd(
         "set_charge_stop_energy",
         {"kwh": 7.5},
-        None,
-        ("POST", "/device/charger_until_energy", "deviceId", {"value": "7.5"}),
-        None,
+        "POST /device/charger_until_energy",
+        {"value": "7.5"},
         lambda s: s.energy_limit == 7.5,
-        5.0,
     ),
-    (
+    cmd(
         "set_charge_stop_minutes",
         {"minutes": 90},
-        None,
-        ("POST", "/device/charger_until_minutes", "deviceId", {"value": "90"}),
-        None,
+        "POST /device/charger_until_minutes",
+        {"value": "90"},
         lambda s: s.minutes_limit == 90,
-        5.0,
     ),
-    (
+    cmd(
         "start_charge_for_energy",
         {"kwh": 10.0},
-        None,
-        ("POST", "/device/startchargekw", "deviceId", {"kw": "10"}),
-        None,
+        "POST /device/startchargekw",
+        {"kw": "10"},
         lambda s: s.energy_limit == 10,
-        5.0,
     ),
-    (
+    cmd(
         "start_charge_for_minutes",
         {"minutes": 45},
-        None,
-        ("POST", "/device/startchargeminutes", "deviceId", {"minutes": "45"}),
-        None,
+        "POST /device/startchargeminutes",
+        {"minutes": "45"},
         lambda s: s.minutes_limit == 45,
-        5.0,
     ),
-    (
+    cmd(
         "set_wifi_credentials",
         {"ssid": " Home Net", "password": "secret 123"},
-        None,
-        ("POST", "/device/wifi", "deviceId", {"ssid": " Home Net", "password": "secret 123"}),
-        None,
+        "POST /device/wifi",
+        {"ssid": " Home Net", "password": "secret 123"},
         lambda s: (s.ssid, s.wifi_password) == (" Home Net", "secret 123"),
-        5.0,
     ),
-    (
+    cmd(
         "program_timer",
-        # weekdays as the multi-select sends them
-        {
-            "timer_id": 1,
-            "start_time": "22:00:00",
-            "end_time": "06:30",
-            "weekdays": ["1", "2", "3", "4", "5"],
-        },
-        None,
-        ("POST", "/device/timer", "deviceId", {"timerId": "1", "timer id": "1"}),
-        {
-            "start_time": "22:00",
-            "end_time": "06:30",
-            "timeStart": "22:00",
-            "timeEnd": "06:30",
-            "active": True,
-            "daysOfWeek": "12345",
-        },
-        lambda s: s.timers[1]["start_time"] == "22:00" and s.timers[1]["daysOfWeek"] == "12345",
-        5.0,
+        # weekdays as the multi-select sends them; times lose their seconds
+        {"timer_id": 1, "start_time": "07:00:00", "end_time": "08:00", "weekdays": ["1", "2", "5"]},
+        "POST /device/timer",
+        {"timerId": "1", "timer id": "1"},
+        lambda s: s.timers[1]["start_time"] == "07:00" and s.timers[1]["daysOfWeek"] == "125",
+        body={**TIMER_BODY, "active": True, "daysOfWeek": "125"},
     ),
-    (
+    cmd(
         "program_timer",
         {"timer_id": 0, "start_time": "07:00", "end_time": "08:00", "active": False},
-        None,
-        ("POST", "/device/timer", "deviceId", {"timerId": "0", "timer id": "0"}),
-        {
-            "start_time": "07:00",
-            "end_time": "08:00",
-            "timeStart": "07:00",
-            "timeEnd": "08:00",
-            "active": False,
-        },
+        "POST /device/timer",
+        {"timerId": "0", "timer id": "0"},
         lambda s: s.timers[0]["active"] is False,
-        5.0,
+        body={**TIMER_BODY, "active": False},
     ),
-    (
+    cmd(
         "set_ocpp_enabled",
         {"enabled": True},
-        None,
-        ("POST", "/device/ocpp", "id", {"value": "1"}),
-        None,
+        "POST /device/ocpp",
+        {"value": "1"},
         lambda s: s.ocpp_enabled,
-        90.0,
+        selector="id",
+        confirm=90.0,
     ),
-    (
+    cmd(
         "set_ocpp_id",
         {"ocpp_id": "CP-GARAGE"},
-        None,
-        ("POST", "/device/ocpp_id", "id", {"value": "CP-GARAGE"}),
-        None,
+        "POST /device/ocpp_id",
+        {"value": "CP-GARAGE"},
         lambda s: s.ocpp_id == "CP-GARAGE",
-        5.0,
+        selector="id",
     ),
-    (
+    cmd(
         "set_ocpp_address",
         {"ocpp_url": "wss://ocpp.example.com:443/ocpp/v16"},
-        None,
-        ("POST", "/device/ocpp_addr", "id", {"value": "wss://ocpp.example.com:443/ocpp/v16"}),
-        None,
+        "POST /device/ocpp_addr",
+        {"value": "wss://ocpp.example.com:443/ocpp/v16"},
         lambda s: s.ocpp_address == "wss://ocpp.example.com:443/ocpp/v16",
-        5.0,
+        selector="id",
     ),
-    (
+    cmd(
         "set_inverter_ip",
         {"ip_address": "192.168.1.40"},
-        None,
-        ("POST", "/device/inverter_ip", "id", {"value": "192.168.1.40"}),
-        None,
+        "POST /device/inverter_ip",
+        {"value": "192.168.1.40"},
         lambda s: s.inverter_ip == "192.168.1.40",
-        5.0,
+        selector="id",
     ),
-    (
-        "trigger_update",
-        {},
-        None,
-        ("POST", "/device/update", "deviceId", {}),
-        None,
-        lambda s: s.updates == 1,
-        5.0,
-    ),
-    (
+    cmd("trigger_update", {}, "POST /device/update", {}, lambda s: s.updates == 1),
+    cmd(
         "register_rfid",
         {"tag": "Card A"},
-        None,
-        ("POST", "/device/rfid", "deviceId", {"tag": "Card A"}),
-        None,
+        "POST /device/rfid",
+        {"tag": "Card A"},
         lambda s: [c["tag"] for c in s.rfid_cards] == ["Card A"],
-        None,
+        confirm=None,
     ),
-    (
+    cmd(
         "add_rfid_card",
         {"code": "aa23b601", "tag": "Card A"},
-        None,
-        ("POST", "/device/rfid/tag", "deviceId", {"code": "aa23b601", "tag": "Card A"}),
-        None,
+        "POST /device/rfid/tag",
+        {"code": "aa23b601", "tag": "Card A"},
         lambda s: s.find_card("aa23b601") is not None,
-        None,
+        confirm=None,
     ),
-    (
+    cmd(
         "update_rfid_tag",
         {"code": "aa23b601", "tag": "New label"},
-        _with_card,
-        ("PUT", "/device/rfid/tag", "deviceId", {"code": "aa23b601", "tag": "New label"}),
-        None,
+        "PUT /device/rfid/tag",
+        {"code": "aa23b601", "tag": "New label"},
         lambda s: s.find_card("aa23b601")["tag"] == "New label",
-        None,
+        setup=_with_card,
+        confirm=None,
     ),
-    (
+    cmd(
         "delete_rfid",
         {"code": "aa23b601"},
-        _with_card,
-        ("DELETE", "/device/rfid", "deviceId", {"code": "aa23b601"}),
-        None,
+        "DELETE /device/rfid",
+        {"code": "aa23b601"},
         lambda s: s.rfid_cards == [],
-        None,
+        setup=_with_card,
+        confirm=None,
     ),
-    (
+    cmd(
         "create_power_profile",
         {"name": "Night", "updated_at": PROFILE_AT, "profile": {"mode": "solar", "value": 32}},
-        None,
-        (
-            "POST",
-            "/device/savepersonalicepower/v2",
-            "deviceId",
-            {"name": "Night", "updateAt": PROFILE_AT},
-        ),
-        {"mode": "solar", "value": 32},
+        "POST /device/savepersonalicepower/v2",
+        NIGHT,
         lambda s: s.power_profiles[PROFILE_AT]["profile"] == {"mode": "solar", "value": 32},
-        None,
+        body={"mode": "solar", "value": 32},
+        confirm=None,
     ),
-    (
+    cmd(
         "update_power_profile",
         {"name": "Night", "updated_at": PROFILE_AT, "profile": {"mode": "solar", "value": 20}},
-        _with_profile,
-        ("POST", "/device/personalicepower/v2", "id", {"name": "Night", "updateAt": PROFILE_AT}),
-        {"mode": "solar", "value": 20},
+        "POST /device/personalicepower/v2",
+        NIGHT,
         lambda s: s.power_profiles[PROFILE_AT]["profile"]["value"] == 20,
-        None,
+        selector="id",
+        body={"mode": "solar", "value": 20},
+        setup=_with_profile,
+        confirm=None,
     ),
-    (
+    cmd(
         "delete_power_profile",
         {"name": "Night", "updated_at": PROFILE_AT},
-        _with_profile,
-        (
-            "DELETE",
-            "/device/personalicepower/v2",
-            "deviceId",
-            {"name": "Night", "updateAt": PROFILE_AT},
-        ),
-        None,
+        "DELETE /device/personalicepower/v2",
+        NIGHT,
         lambda s: s.power_profiles == {},
-        None,
+        setup=_with_profile,
+        confirm=None,
     ),
 ]
 
@@ -454,7 +408,6 @@ CLOUD_COMMANDS: list[
 @pytest.mark.parametrize(
     ("service", "data", "setup", "request_", "body", "check", "confirm"),
     CLOUD_COMMANDS,
-    ids=[f"{row[0]}-{index}" for index, row in enumerate(CLOUD_COMMANDS)],
 )
 @pytest.mark.parametrize("charger_id", [LAN_ID, CLOUD_ID])
 async def test_cloud_command(
