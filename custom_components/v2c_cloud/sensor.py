@@ -55,9 +55,17 @@ class V2CCloudSensorEntityDescription(V2CCloudEntityDescription, SensorEntityDes
     attrs_fn: Callable[[V2CCharger], dict[str, Any] | None] | None = None
 
 
-def _code(table: dict[int, str], attr: str) -> Callable[[V2CCharger], str | None]:
-    """Map a live enum code to its state key; unknown codes give None."""
-    return lambda charger: None if (code := live(attr)(charger)) is None else table.get(code)
+def _enum(
+    key: str, table: dict[int, str], attr: str, **kwargs: Any
+) -> V2CCloudSensorEntityDescription:
+    """Describe a live vendor code shown as a translated state; unknown codes are unknown."""
+    return V2CCloudSensorEntityDescription(
+        key=key,
+        device_class=SensorDeviceClass.ENUM,
+        options=list(table.values()),
+        value_fn=lambda charger: None if (code := live(attr)(charger)) is None else table.get(code),
+        **kwargs,
+    )
 
 
 def _power(key: str, attr: str, *, enabled: bool = True) -> V2CCloudSensorEntityDescription:
@@ -92,12 +100,7 @@ def _cloud_plan(charger: V2CCharger) -> dict[str, Any] | None:
 
 
 SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
-    V2CCloudSensorEntityDescription(
-        key="charge_state",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(CHARGE_STATES.values()),
-        value_fn=_code(CHARGE_STATES, "charge_state"),
-    ),
+    _enum("charge_state", CHARGE_STATES, "charge_state"),
     _power("charge_power", "charge_power"),
     V2CCloudSensorEntityDescription(
         key="charge_energy",
@@ -127,21 +130,15 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         suggested_display_precision=0,
         value_fn=live("voltage_installation"),
     ),
-    V2CCloudSensorEntityDescription(
-        key="ready_state",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(READY_STATES.values()),
+    _enum(
+        "ready_state",
+        READY_STATES,
+        "ready_state",
         lan_only=True,
         entity_registry_enabled_default=False,
-        value_fn=_code(READY_STATES, "ready_state"),
     ),
-    V2CCloudSensorEntityDescription(
-        key="timer_state",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(TIMER_STATES.values()),
-        lan_only=True,
-        entity_registry_enabled_default=False,
-        value_fn=_code(TIMER_STATES, "timer"),
+    _enum(
+        "timer_state", TIMER_STATES, "timer", lan_only=True, entity_registry_enabled_default=False
     ),
     V2CCloudSensorEntityDescription(
         key="slave_error",
@@ -173,13 +170,12 @@ SENSORS: tuple[V2CCloudSensorEntityDescription, ...] = (
         entity_registry_enabled_default=False,
         value_fn=live("ip"),
     ),
-    V2CCloudSensorEntityDescription(
-        key="signal_status",
-        device_class=SensorDeviceClass.ENUM,
-        options=list(SIGNAL_STATES.values()),
+    _enum(
+        "signal_status",
+        SIGNAL_STATES,
+        "signal_status",
         entity_category=EntityCategory.DIAGNOSTIC,
         lan_only=True,
-        value_fn=_code(SIGNAL_STATES, "signal_status"),
     ),
     V2CCloudSensorEntityDescription(
         key="rfid_cards",
