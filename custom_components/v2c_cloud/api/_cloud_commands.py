@@ -267,7 +267,7 @@ def _minutes(value: int) -> str:
 
 def _energy(value: float) -> str:
     """Validate an energy in kWh and format it."""
-    return _kwh(check.positive_number(value, field="kwh", high=c.ENERGY_MAX_KWH))
+    return _kwh(check.number(value, field="kwh", low=0, high=c.ENERGY_MAX_KWH, above_low=True))
 
 
 def _rfid(value: str, field: str) -> str:

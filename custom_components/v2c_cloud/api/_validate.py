@@ -15,30 +15,21 @@ value. Rules shared by every caller:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from contextlib import suppress
 from datetime import date, datetime
-import json
 import math
 import re
-from typing import Any, Final, Literal
+from typing import Any, Final
 import unicodedata
 
-from .exceptions import V2CValidationError
+# Re-exported: the actions reach every check, and the reasons, through this module.
+from ._validate_json import json_object as json_object  # noqa: PLC0414
+from .exceptions import Reason as Reason, V2CValidationError  # noqa: PLC0414
 from .hosts import validate_lan_host
-
-# The reasons a value is refused: the integration's translation keys (exceptions).
-type Reason = Literal[
-    "not_a_number", "not_an_integer", "out_of_range", "above_range", "not_a_boolean",
-    "text_length", "text_control", "text_blank", "ssid_too_long", "invalid_time",
-    "invalid_weekdays", "invalid_ipv4", "ip_not_private", "invalid_url", "invalid_timestamp",
-    "invalid_object", "object_too_large", "object_too_deep", "invalid_date", "date_range_reversed",
-]  # fmt: skip
 
 DEVICE_ID_MAX: Final = 64
 OCPP_URL_MAX: Final = 512
-JSON_TEXT_MAX: Final = 16384
-JSON_DEPTH_MAX: Final = 16
+_fail = V2CValidationError.refuse
 _REFUSED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _TRUE: Final = frozenset({"true", "on", "yes", "1"})
 _FALSE: Final = frozenset({"false", "off", "no", "0"})
@@ -51,14 +42,6 @@ _WS_URL = re.compile(
     r"wss?://(?:\[[0-9a-f:.]+\]|[a-z0-9._~-]+)(?::(?P<port>[0-9]{1,5}))?(?:/\S*)?",
     re.ASCII | re.IGNORECASE,
 )
-
-
-def _fail(field: str, constraint: str, reason: Reason, **placeholders: str) -> V2CValidationError:
-    """Build a validation error; the message never echoes the rejected value."""
-    message = f"{field} refused ({reason.replace('_', ' ')}): expected {constraint}"
-    return V2CValidationError(
-        message, field=field, constraint=constraint, reason=reason, placeholders=placeholders
-    )
 
 
 def has_control(text: str) -> bool:
@@ -112,11 +95,6 @@ def number(
             max=f"{high:g}",
         )
     return result
-
-
-def positive_number(value: Any, *, field: str, high: float) -> float:
-    """Return a finite number in (0, high]."""
-    return number(value, field=field, low=0, high=high, above_low=True)
 
 
 def boolean(value: Any, *, field: str) -> bool:
@@ -238,66 +216,6 @@ def iso_timestamp(value: Any, *, field: str) -> str:
     except ValueError:
         raise _fail(field, "ISO-8601 timestamp", "invalid_timestamp") from None
     return result
-
-
-def _json_depth_exceeded(source: str) -> bool:
-    """Tell whether JSON text nests deeper than JSON_DEPTH_MAX (scanned, not parsed)."""
-    depth, in_string, escaped = 0, False, False
-    for char in source:
-        if in_string:
-            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > JSON_DEPTH_MAX:
-                return True
-        elif char in "]}":
-            depth -= 1
-    return False
-
-
-def _json_problem(value: Any, depth: int) -> Reason | None:
-    """Return why a decoded value is not plain JSON within JSON_DEPTH_MAX levels (None: fine)."""
-    children: list[Any] = []
-    if isinstance(value, Mapping | list | tuple) and depth > JSON_DEPTH_MAX:
-        return "object_too_deep"  # containers count, as in the text scan
-    if isinstance(value, Mapping):
-        if not all(isinstance(key, str) for key in value):
-            return "invalid_object"
-        children = list(value.values())
-    elif isinstance(value, list | tuple):
-        children = list(value)
-    elif isinstance(value, float):
-        return None if math.isfinite(value) else "invalid_object"
-    elif not (value is None or isinstance(value, str | int)):
-        return "invalid_object"
-    return next(filter(None, (_json_problem(child, depth + 1) for child in children)), None)
-
-
-def json_object(value: Any, *, field: str, from_text: bool = False) -> dict[str, Any]:
-    """Return a JSON object of at most JSON_TEXT_MAX characters and JSON_DEPTH_MAX levels."""
-    constraint = f"JSON object, at most {JSON_TEXT_MAX} characters and {JSON_DEPTH_MAX} levels"
-
-    def fail(reason: Reason, **placeholders: str) -> V2CValidationError:
-        return _fail(field, constraint, reason, **placeholders)
-
-    if from_text and isinstance(value, str):
-        if len(value) > JSON_TEXT_MAX:
-            raise fail("object_too_large", max=str(JSON_TEXT_MAX))
-        if _json_depth_exceeded(value):
-            raise fail("object_too_deep", max=str(JSON_DEPTH_MAX))
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise fail("invalid_object") from None
-    if not isinstance(value, Mapping):
-        raise fail("invalid_object")
-    if problem := _json_problem(value, 1):  # its recursion is bounded by JSON_DEPTH_MAX
-        raise fail(problem, max=str(JSON_DEPTH_MAX))
-    if len(json.dumps(value, allow_nan=False)) > JSON_TEXT_MAX:
-        raise fail("object_too_large", max=str(JSON_TEXT_MAX))
-    return dict(value)
 
 
 def day(value: Any, *, field: str, from_text: bool = False) -> date | None:

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
+
+# The reasons a value is refused: the integration's translation keys (exceptions).
+type Reason = Literal[
+    "not_a_number", "not_an_integer", "out_of_range", "above_range", "not_a_boolean",
+    "text_length", "text_control", "text_blank", "ssid_too_long", "invalid_time",
+    "invalid_weekdays", "invalid_ipv4", "ip_not_private", "invalid_url", "invalid_timestamp",
+    "invalid_object", "object_too_large", "object_too_deep", "invalid_date", "date_range_reversed",
+]  # fmt: skip
 
 
 class V2CError(Exception):
@@ -64,3 +73,13 @@ class V2CValidationError(V2CError, ValueError):
         self.constraint = constraint
         self.reason = reason
         self.placeholders = dict(placeholders or {})
+
+    @classmethod
+    def refuse(
+        cls, field: str, constraint: str, reason: Reason, **placeholders: str
+    ) -> V2CValidationError:
+        """Build the error for a refused value; the message never echoes the value."""
+        message = f"{field} refused ({reason.replace('_', ' ')}): expected {constraint}"
+        return cls(
+            message, field=field, constraint=constraint, reason=reason, placeholders=placeholders
+        )
