@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 import json
 from typing import Any
 import unicodedata
@@ -135,3 +136,42 @@ def test_every_reason_is_a_translation_key() -> None:
     strings = Path(check.__file__).parents[1] / "strings.json"
     exceptions = json.loads(strings.read_text())["exceptions"]
     assert set(check.Reason.__value__.__args__) <= set(exceptions)
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "options", "expected"),
+    [
+        (check.text, 123456, {"from_number": True}, "123456"),
+        (check.weekdays, [1, 3, 5], {}, "135"),
+        (check.weekdays, 246, {}, "246"),
+        (check.day, datetime(2026, 1, 31, 12, 0), {}, date(2026, 1, 31)),
+        (check.day, date(2026, 1, 31), {}, date(2026, 1, 31)),
+        (check.day, " 2026-01-31 ", {"from_text": True}, date(2026, 1, 31)),
+        (check.json_object, '{"a": [1, 2.5, null]}', {"from_text": True}, {"a": [1, 2.5, None]}),
+    ],
+)
+def test_action_inputs_accepted(
+    rule: Any, value: Any, options: dict[str, Any], expected: Any
+) -> None:
+    """The shapes templates and YAML produce are turned into the clients' values."""
+    limits = {"low": 1, "high": 64} if rule is check.text else {}
+    assert rule(value, field="f", **limits, **options) == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "options", "expected"),
+    [
+        (check.day, "2026-02-30", {"from_text": True}, "invalid_date"),
+        (check.day, "2026-01-31", {}, "invalid_date"),
+        (check.json_object, '{"a": ', {"from_text": True}, "invalid_object"),
+        (check.json_object, {1: "non-string key"}, {}, "invalid_object"),
+        (check.json_object, {"a": float("nan")}, {}, "invalid_object"),
+        (check.json_object, {"a": {1, 2}}, {}, "invalid_object"),
+        (check.json_object, json.loads('{"a":' * 20 + "1" + "}" * 20), {}, "object_too_deep"),
+    ],
+)
+def test_action_inputs_refused(
+    rule: Any, value: Any, options: dict[str, Any], expected: str
+) -> None:
+    """Impossible dates and non-JSON values are refused with their reason."""
+    assert reason(rule, value, field="f", **options) == expected

@@ -15,10 +15,10 @@ class CloudCommands(Transport):
     """The cloud's commands; any 2xx answer is success and its body is ignored."""
 
     async def _send(
-        self, path: str, params: Params, method: str = "POST", json: Any = None
+        self, path: str, params: Params, method: str = "POST", body: Any = None
     ) -> None:
         """Send one command."""
-        await self._request(method, path, params, json)
+        await self._request(method, path, params, body)
 
     async def _set(self, path: str, device_id: str, value: str, selector: str = "deviceId") -> None:
         """Send a `value=` command to one device."""
@@ -36,7 +36,7 @@ class CloudCommands(Transport):
 
     async def set_intensity(self, device_id: str, amps: int) -> None:
         """Set the session's charging current setpoint (A)."""
-        await self._set("/device/intensity", device_id, _amps(amps, "amps"))
+        await self._set("/device/intensity", device_id, _amps(amps))
 
     async def set_locked(self, device_id: str, locked: bool) -> None:
         """Lock or unlock the charge point."""
@@ -47,16 +47,16 @@ class CloudCommands(Transport):
         await self._set("/device/dynamic", device_id, _flag(enabled))
 
     async def set_fv_mode(self, device_id: str, mode: int) -> None:
-        """Select the photovoltaic charging mode (0-2, see FvMode)."""
+        """Select the PV charging mode: 0 PV + minimum, 1 exclusive PV, 2 maximum power."""
         await self._set("/device/chargefvmode", device_id, _int(mode, "mode", 0, c.FV_MODE_MAX))
 
     async def set_min_car_intensity(self, device_id: str, amps: int) -> None:
         """Set the minimum current the EV needs (A)."""
-        await self._set("/device/min_car_int", device_id, _amps(amps, "amps"))
+        await self._set("/device/min_car_int", device_id, _amps(amps))
 
     async def set_max_car_intensity(self, device_id: str, amps: int) -> None:
         """Set the maximum current the EV accepts (A)."""
-        await self._set("/device/max_car_int", device_id, _amps(amps, "amps"))
+        await self._set("/device/max_car_int", device_id, _amps(amps))
 
     async def set_max_power(self, device_id: str, watts: int) -> None:
         """Set the maximum power of the whole installation (W); unused by the reference."""
@@ -95,7 +95,7 @@ class CloudCommands(Transport):
         await self._set("/device/logo_led", device_id, _flag(on))
 
     async def set_installation_type(self, device_id: str, value: int) -> None:
-        """Set the installation type (0-2, see InstallationType)."""
+        """Set the installation type: 0 single-phase, 1 three-phase, 2 photovoltaic."""
         checked = _int(value, "value", 0, c.INSTALLATION_TYPE_MAX)
         await self._set("/device/inst_type", device_id, checked)
 
@@ -123,9 +123,7 @@ class CloudCommands(Transport):
 
     async def set_inverter_ip(self, device_id: str, ip: str) -> None:
         """Set the private IPv4 address of the linked solar inverter."""
-        await self._set(
-            "/device/inverter_ip", device_id, check.lan_ipv4(ip, field="ip"), selector="id"
-        )
+        await self._set("/device/inverter_ip", device_id, check.lan_ipv4(ip, field="ip"), "id")
 
     async def set_wifi(self, device_id: str, ssid: str, password: str) -> None:
         """Set the Wi-Fi credentials (the vendor puts the password in the query string)."""
@@ -168,7 +166,7 @@ class CloudCommands(Transport):
             # Only in the old vendor spec; its effect is unverified (PROTOCOL §9.5).
             body["daysOfWeek"] = check.weekdays(weekdays)
         params = _device(device_id, timerId=timer, **{"timer id": timer})
-        await self._send("/device/timer", params, json=body)
+        await self._send("/device/timer", params, body=body)
 
     async def reboot(self, device_id: str) -> None:
         """Reboot the charger."""
@@ -205,36 +203,20 @@ class CloudCommands(Transport):
         self, device_id: str, name: str, updated_at: str, profile: dict[str, Any]
     ) -> None:
         """Create a personalised power profile (body schema undocumented, passed through)."""
-        await self._save_profile(
-            "/device/savepersonalicepower/v2", "deviceId", device_id, name, updated_at, profile
-        )
+        params = _profile_params(device_id, "deviceId", name, updated_at)
+        await self._send("/device/savepersonalicepower/v2", params, body=_profile(profile))
 
     async def update_power_profile(
         self, device_id: str, name: str, updated_at: str, profile: dict[str, Any]
     ) -> None:
         """Update a personalised power profile."""
-        await self._save_profile(
-            "/device/personalicepower/v2", "id", device_id, name, updated_at, profile
-        )
+        params = _profile_params(device_id, "id", name, updated_at)
+        await self._send("/device/personalicepower/v2", params, body=_profile(profile))
 
     async def delete_power_profile(self, device_id: str, name: str, updated_at: str) -> None:
         """Delete a personalised power profile."""
         params = _profile_params(device_id, "deviceId", name, updated_at)
         await self._send("/device/personalicepower/v2", params, "DELETE")
-
-    async def _save_profile(
-        self,
-        path: str,
-        selector: str,
-        device_id: str,
-        name: str,
-        updated_at: str,
-        profile: Mapping[str, Any],
-    ) -> None:
-        """Create or update a profile: query name/updateAt, JSON body."""
-        params = _profile_params(device_id, selector, name, updated_at)
-        body = check.json_object(profile, field="profile")
-        await self._send(path, params, json=body)
 
 
 # --- parameter builders (validate first, so nothing is sent on bad input) ---------------------
@@ -250,9 +232,9 @@ def _int(value: int, field: str, low: int, high: int) -> str:
     return str(check.integer(value, field=field, low=low, high=high))
 
 
-def _amps(value: int, field: str) -> str:
+def _amps(value: int) -> str:
     """Validate a current in A."""
-    return _int(value, field, c.INTENSITY_MIN, c.INTENSITY_MAX)
+    return _int(value, "amps", c.INTENSITY_MIN, c.INTENSITY_MAX)
 
 
 def _watts(value: int) -> str:
@@ -266,8 +248,8 @@ def _minutes(value: int) -> str:
 
 
 def _energy(value: float) -> str:
-    """Validate an energy in kWh and format it."""
-    return _kwh(check.number(value, field="kwh", low=0, high=c.ENERGY_MAX_KWH, above_low=True))
+    """Validate an energy in kWh; format it like the reference (`50.0` -> `50`, `7.5` -> `7.5`)."""
+    return f"{check.number(value, field='kwh', low=0, high=c.ENERGY_MAX_KWH, above_low=True):g}"
 
 
 def _rfid(value: str, field: str) -> str:
@@ -285,11 +267,11 @@ def _profile_params(device_id: str, selector: str, name: str, updated_at: str) -
     )
 
 
+def _profile(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a profile body (schema undocumented, passed through)."""
+    return check.json_object(profile, field="profile")
+
+
 def _flag(value: bool) -> str:
     """Encode a boolean the way the cloud expects it."""
     return "1" if value else "0"
-
-
-def _kwh(value: float) -> str:
-    """Format kWh like the reference integration (`50.0` -> `50`, `7.5` -> `7.5`)."""
-    return f"{value:g}"

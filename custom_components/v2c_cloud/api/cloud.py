@@ -43,7 +43,6 @@ class V2CCloudClient(CloudCommands):
                 field="api_key",
                 constraint="non-empty printable text",
             )
-        self._api_key = key
         super().__init__(
             session=session,
             base_url=base_url,

@@ -1,6 +1,6 @@
 """Payload parsing for the V2C cloud and LAN APIs, and the cloud -> LAN synthesis (PROTOCOL §4).
 
-Field names, converters and units are declared on the models (models.py, _convert.py); this
+Field names, converters and units are declared on the models (models.py, _wire.py); this
 module checks payload shapes and builds the models with `from_wire`.
 """
 
