@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 import json
 import logging
 from typing import Any
 
-from aiohttp import ClientConnectionError, ClientConnectorError, ClientSession
-from aiohttp.client_reqrep import ConnectionKey
-from aioresponses import CallbackResult, aioresponses
+from aiohttp import ClientSession
+from aioresponses import aioresponses
 import pytest
 
 from custom_components.v2c_cloud.api import (
@@ -21,7 +19,6 @@ from custom_components.v2c_cloud.api import (
     V2CError,
     V2CRateLimitError,
     V2CResponseError,
-    V2CTimeoutError,
     V2CValidationError,
 )
 from custom_components.v2c_cloud.api._http import (
@@ -252,80 +249,6 @@ async def test_status_and_body_error_mapping(
     assert "<html" not in str(err.value)
     assert cloud.request_count == 1
     assert len(http.requests) == 1
-
-
-@pytest.mark.parametrize(
-    ("exception", "error", "booked"),
-    [
-        # A timeout or a dropped connection may have reached the server: booked.
-        (TimeoutError(), V2CTimeoutError, 1),
-        # No connection was ever made: nothing reached the server, nothing booked.
-        (
-            ClientConnectorError(
-                ConnectionKey("v2c.cloud", 443, True, True, None, None, None),
-                ConnectionRefusedError(111, "Connection refused"),
-            ),
-            V2CConnectionError,
-            0,
-        ),
-        (ClientConnectionError("Server disconnected"), V2CConnectionError, 1),
-        (OSError(101, "Network is unreachable"), V2CConnectionError, 1),
-    ],
-)
-async def test_transport_error_mapping(
-    cloud: V2CCloudClient,
-    http: aioresponses,
-    exception: Exception,
-    error: type[V2CError],
-    booked: int,
-) -> None:
-    http.post(cloud_url("/device/startcharge"), exception=exception)
-
-    with pytest.raises(error) as err:
-        await cloud.start_charge(DEVICE_ID)
-
-    assert type(err.value) is error
-    assert err.value.status is None
-    assert err.value.__cause__ is exception
-    assert cloud.request_count == booked
-
-
-async def test_real_timeout_fires(session: ClientSession, http: aioresponses) -> None:
-    client = V2CCloudClient(api_key=API_KEY, session=session, request_timeout=0.01)
-
-    async def slow(url: Any, **kwargs: Any) -> CallbackResult:
-        await asyncio.sleep(1)
-        return CallbackResult(status=200)
-
-    http.get(cloud_url("/device/reported"), callback=slow)
-
-    with pytest.raises(V2CTimeoutError, match="0.01 s"):
-        await client.reported(DEVICE_ID)
-    assert client.request_count == 1
-
-
-async def test_redirects_are_not_followed(cloud: V2CCloudClient, http: aioresponses) -> None:
-    http.post(
-        cloud_url("/device/reboot"),
-        status=302,
-        headers={"Location": "https://attacker.example/steal"},
-    )
-    http.post("https://attacker.example/steal", status=200)
-
-    with pytest.raises(V2CResponseError) as err:
-        await cloud.reboot(DEVICE_ID)
-
-    assert err.value.status == 302
-    assert [url.host for _, url in http.requests] == ["v2c.cloud"]
-    assert cloud.request_count == 1
-
-
-async def test_unmatched_url_is_a_connection_error(
-    cloud: V2CCloudClient, http: aioresponses
-) -> None:
-    with pytest.raises(V2CConnectionError) as err:
-        await cloud.reboot(DEVICE_ID)
-    assert not isinstance(err.value, V2CTimeoutError)
 
 
 async def test_commands_ignore_the_body_and_never_retry(

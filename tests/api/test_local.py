@@ -12,7 +12,6 @@ from custom_components.v2c_cloud.api import (
     V2CConnectionError,
     V2CLocalClient,
     V2CResponseError,
-    V2CTimeoutError,
     V2CValidationError,
 )
 from custom_components.v2c_cloud.api.const import (
@@ -41,20 +40,6 @@ async def test_realtime(local: V2CLocalClient, http: aioresponses) -> None:
     assert (method, str(url)) == ("GET", "http://192.168.1.50/RealTimeData")
     assert "headers" not in kwargs or not kwargs["headers"]
     assert local.request_count == 1
-
-
-async def test_lan_redirect_is_not_followed(local: V2CLocalClient, http: aioresponses) -> None:
-    http.get(lan_url("RealTimeData"), status=302, headers={"Location": "http://8.8.8.8/x"})
-    http.get("http://8.8.8.8/x", body="{}")
-
-    with pytest.raises(V2CResponseError) as err:
-        await local.realtime()
-
-    assert err.value.status == 302
-    (_, url), calls = next(iter(http.requests.items()))
-    assert len(http.requests) == 1
-    assert url.host == LAN_HOST
-    assert calls[0].kwargs["allow_redirects"] is False
 
 
 async def test_realtime_invalid_body(local: V2CLocalClient, http: aioresponses) -> None:
@@ -288,42 +273,6 @@ async def test_write_failures(
         await local.write("Intensity", 16)
 
     assert err.value.status == status
-
-
-@pytest.mark.parametrize(
-    ("exception", "error"),
-    [
-        (TimeoutError(), V2CTimeoutError),
-        (ClientConnectionError("Connection refused"), V2CConnectionError),
-        (ConnectionResetError(104, "reset"), V2CConnectionError),
-    ],
-)
-async def test_write_transport_errors(
-    local: V2CLocalClient, http: aioresponses, exception: Exception, error: type[Exception]
-) -> None:
-    http.get(lan_url("write/Paused=1"), exception=exception)
-
-    with pytest.raises(error) as err:
-        await local.write("Paused", 1)
-
-    assert type(err.value) is error
-    assert LAN_HOST in str(err.value)
-
-
-async def test_real_lan_timeout(session: ClientSession, http: aioresponses) -> None:
-    import asyncio
-
-    from aioresponses import CallbackResult
-
-    async def slow(url: Any, **kwargs: Any) -> CallbackResult:
-        await asyncio.sleep(1)
-        return CallbackResult(body="{}")
-
-    client = V2CLocalClient(host=LAN_HOST, session=session, request_timeout=0.01)
-    http.get(lan_url("RealTimeData"), callback=slow)
-
-    with pytest.raises(V2CTimeoutError):
-        await client.realtime()
 
 
 @pytest.mark.parametrize("host", ["trydan.local", "8.8.8.8", "127.0.0.1", "127.0.0.1:8081"])
