@@ -14,16 +14,17 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.v2c_cloud import async_remove_config_entry_device
-from custom_components.v2c_cloud.budget import AUTOMATIC_BUDGET, base_interval
-from custom_components.v2c_cloud.const import DOMAIN
-from custom_components.v2c_cloud.plan import (
+from custom_components.v2c_cloud.budget import (
+    AUTOMATIC_BUDGET,
     IDLE_EVERY,
     SETTINGS_EVERY,
     Activity,
     ChargerInput,
     PlanInputs,
+    base_interval,
     plan_polling,
 )
+from custom_components.v2c_cloud.const import DOMAIN
 from simulator import ChargerConfig, Fault, Simulator
 
 from .conftest import CLOUD_ID, LAN_ID

@@ -18,8 +18,8 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.v2c_cloud.budget import SETTINGS_EVERY
 from custom_components.v2c_cloud.const import DOMAIN
-from custom_components.v2c_cloud.plan import SETTINGS_EVERY
 from simulator import ChargerConfig, Fault, Simulator, lan as sim_lan
 
 from .conftest import CLOUD_ID, LAN_ID

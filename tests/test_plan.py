@@ -13,21 +13,20 @@ from custom_components.v2c_cloud.budget import (
     AUTOMATIC_BUDGET,
     DAY,
     FLOOR,
-    backoff_interval,
-    base_interval,
-)
-from custom_components.v2c_cloud.plan import (
     IDLE_EVERY,
     SETTINGS_EVERY,
     Activity,
     ChargerInput,
+    ChargerPlan,
     Pacing,
     Plan,
     PlanInputs,
     activity_of,
+    backoff_interval,
+    base_interval,
     plan_polling,
 )
-from custom_components.v2c_cloud.schedule import RETRY_CAP, Schedule, describe, retry_delay
+from custom_components.v2c_cloud.schedule import RETRY_CAP, Schedule, retry_delay
 
 MIDNIGHT = datetime(2026, 11, 26, tzinfo=UTC)
 NOON = MIDNIGHT + timedelta(hours=12)
@@ -211,9 +210,10 @@ def test_schedule_due_and_replan() -> None:
     schedule.read(settings, NOON, 1800)
     assert schedule.due_now([live, settings], NOON + timedelta(seconds=899)) == [live]  # 2 s early
     assert schedule.due_now([live, settings], NOON + timedelta(seconds=897)) == []
-    schedule.replan({live: 112, settings: 1800})
+    plan = Plan(chargers={"a": ChargerPlan(live=112, settings=1800, reason="charging")})
+    schedule.replan([live, settings], plan)
     assert schedule.next_due([live, settings], NOON) == NOON + timedelta(seconds=112)
-    schedule.forget([settings])
+    schedule.replan([settings], plan)  # the charger got its LAN back: its live stream goes
     assert live not in schedule.due and live not in schedule.last
 
 
@@ -222,7 +222,7 @@ def test_describe() -> None:
     plan = _plan(_cloud("a", CHARGING))
     schedule = Schedule()
     schedule.read(("a", "live"), NOON, 112)
-    info = describe(plan, schedule, "a")
+    info = schedule.describe(plan, "a")
     assert info == {
         "live_interval": 112,
         "settings_interval": SETTINGS_EVERY,
@@ -231,7 +231,7 @@ def test_describe() -> None:
         "next_live_read": (NOON + timedelta(seconds=112)).isoformat(),
         "next_settings_read": None,
     }
-    assert describe(plan, schedule, "unknown") is None
+    assert schedule.describe(plan, "unknown") is None
 
 
 def test_plan_attributes_are_translated() -> None:
@@ -240,7 +240,7 @@ def test_plan_attributes_are_translated() -> None:
     for path in (root / "translations").glob("*.json"):
         sensor = json.loads(path.read_text(encoding="utf-8"))["entity"]["sensor"]
         attrs = sensor["api_calls_remaining"]["state_attributes"]
-        info = describe(_plan(_cloud("a", CHARGING)), Schedule(), "a")
+        info = Schedule().describe(_plan(_cloud("a", CHARGING)), "a")
         assert info is not None
         shown = {"automatic_calls_today", *(k for k in info if not k.startswith("next_"))}
         assert set(attrs) == shown, path.name

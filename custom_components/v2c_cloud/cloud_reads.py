@@ -1,10 +1,10 @@
-"""What the cloud knows about the account, and one charger's reads within a cycle."""
+"""What the cloud knows about the account, and how it is read: pairings, streams, periodic data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .api import (
     ChargeStatus,
@@ -18,8 +18,26 @@ from .api import (
     V2CError,
     V2CRateLimitError,
 )
+from .budget import Kind, Plan, Stream, periodic_plan
 from .const import LOGGER
-from .schedule import Kind, Schedule, Stream
+from .ledger import CallLedger
+from .schedule import TOLERANCE, Schedule, anchor
+
+VERSION_RETRY = 3_600.0
+RFID_RETRY = 1_800.0
+PAIRINGS_RETRY = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargerCloud:
+    """One charger's cloud data; all None without a cloud account or before the first read."""
+
+    pairing: Pairing | None = None
+    reported: ReportedState | None = None
+    status: ChargeStatus | None = None
+    firmware: FirmwareInfo | None = None
+    cards: list[RfidCard] | None = None
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,18 +67,6 @@ class V2CCloudData:
         )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ChargerCloud:
-    """One charger's cloud data; all None without a cloud account or before the first read."""
-
-    pairing: Pairing | None = None
-    reported: ReportedState | None = None
-    status: ChargeStatus | None = None
-    firmware: FirmwareInfo | None = None
-    cards: list[RfidCard] | None = None
-    updated: datetime | None = None
-
-
 @dataclass(kw_only=True)
 class Fetched:
     """One charger's results within a cycle (None: not read or failed)."""
@@ -82,43 +88,103 @@ def reached(err: V2CError) -> bool:
     return not isinstance(err, V2CConnectionError)
 
 
-async def fetch(client: V2CCloudClient, device_id: str, kinds: list[Kind]) -> Fetched:
-    """Read the given streams of one charger; 429 and authentication errors propagate."""
-    result = Fetched()
-    for kind in kinds:
+async def _quietly[T](call: Awaitable[T], device_id: str) -> T | V2CError:
+    """Await a read; 429 and authentication errors propagate, others are returned."""
+    try:
+        return await call
+    except (V2CRateLimitError, V2CAuthenticationError):
+        raise
+    except V2CError as err:
+        LOGGER.debug("Cloud read for %s failed: %s", device_id, err)
+        return err
+
+
+@dataclass(kw_only=True)
+class CloudReader:
+    """Read the account's pairings, a charger's streams, and its firmware and RFID list."""
+
+    client: V2CCloudClient
+    ledger: CallLedger
+    pairings_due: datetime | None = None
+    missing: set[str] = field(default_factory=set)
+    """Chargers gone from the last pairings answer: a second answer confirms the removal."""
+    next_version: dict[str, datetime] = field(default_factory=dict)
+    next_rfid: dict[str, datetime] = field(default_factory=dict)
+
+    async def pairings(self, now: datetime, cached: dict[str, Pairing]) -> dict[str, Pairing]:
+        """Return the pairings, fetched at most hourly (or sooner to confirm a removal)."""
+        if cached and self.pairings_due is not None and now + TOLERANCE < self.pairings_due:
+            return cached
         try:
-            if kind == "live":
-                result.status = await client.charge_status(device_id)
-            else:
-                result.reported = await client.reported(device_id)
-        except (V2CRateLimitError, V2CAuthenticationError):
+            fetched = await self.client.pairings()
+        except V2CRateLimitError:
             raise
         except V2CError as err:
-            LOGGER.debug("Cloud %s of %s failed: %s", kind, device_id, err)
-            result.errors[kind] = err
-    return result
+            # Some keys get 403 here yet may use /device/* (PROTOCOL.md §5.1): keep the cache.
+            if not cached or (isinstance(err, V2CAuthenticationError) and err.status != 403):
+                raise
+            LOGGER.debug("Pairings failed (%s); using the cached list", err)
+            self.pairings_due = now + PAIRINGS_RETRY
+            return cached
+        every = periodic_plan(max(len(fetched), 1)).pairings
+        self.pairings_due = anchor(now, self.pairings_due) + timedelta(seconds=every)
+        result = {p.device_id: p for p in fetched}
+        gone = set(cached) - set(result)
+        unconfirmed = gone - self.missing
+        self.missing = gone
+        for device_id in unconfirmed:
+            result[device_id] = cached[device_id]
+        if unconfirmed:
+            self.pairings_due = now
+        self.ledger.remember_pairings(list(result.values()))
+        return result
 
+    async def charger(
+        self, device_id: str, kinds: list[Kind], now: datetime | None = None, count: int = 1
+    ) -> Fetched:
+        """Read one charger's streams; with `now`, also its firmware and RFID list when due.
 
-async def fetch_firmware(client: V2CCloudClient, device_id: str) -> FirmwareInfo | None:
-    """Read a charger's firmware (None when unavailable)."""
-    try:
-        return await client.version(device_id)
-    except (V2CRateLimitError, V2CAuthenticationError):
-        raise
-    except V2CError as err:
-        LOGGER.debug("Firmware of %s unavailable: %s", device_id, err)
-        return None
+        `count` is the number of chargers, which stretches the periodic reads of large accounts.
+        """
+        result = Fetched()
+        for kind in kinds:
+            read: Callable[[str], Awaitable[ChargeStatus | ReportedState]] = (
+                self.client.charge_status if kind == "live" else self.client.reported
+            )
+            got = await _quietly(read(device_id), device_id)
+            if isinstance(got, V2CError):
+                result.errors[kind] = got
+            elif isinstance(got, ChargeStatus):
+                result.status = got
+            else:
+                result.reported = got
+        if now is not None and result.ok:
+            plan = periodic_plan(max(count, 1))
+            result.firmware = await self._when_due(
+                self.next_version, self.client.version, device_id, now, plan.version, VERSION_RETRY
+            )
+            result.cards = await self._when_due(
+                self.next_rfid, self.client.rfid_cards, device_id, now, plan.rfid, RFID_RETRY
+            )
+        return result
 
-
-async def fetch_cards(client: V2CCloudClient, device_id: str) -> list[RfidCard] | None:
-    """Read a charger's RFID cards (None when unavailable)."""
-    try:
-        return await client.rfid_cards(device_id)
-    except (V2CRateLimitError, V2CAuthenticationError):
-        raise
-    except V2CError as err:
-        LOGGER.debug("RFID list of %s unavailable: %s", device_id, err)
-        return None
+    @staticmethod
+    async def _when_due[T](
+        table: dict[str, datetime],
+        read: Callable[[str], Awaitable[T]],
+        device_id: str,
+        now: datetime,
+        every: float,
+        retry: float,
+    ) -> T | None:
+        """Read when `table` says it is due (None: not due or failed) and set the next time."""
+        if now + TOLERANCE < (due := table.get(device_id, now)):
+            return None
+        got = await _quietly(read(device_id), device_id)
+        value = None if isinstance(got, V2CError) else got
+        wait = every if value is not None else retry
+        table[device_id] = anchor(now, due) + timedelta(seconds=wait)
+        return value
 
 
 def merge(
@@ -126,7 +192,7 @@ def merge(
     pairings: dict[str, Pairing],
     results: dict[str, Fetched],
     now: datetime,
-    live: set[str],
+    live: Collection[str],
 ) -> V2CCloudData:
     """Return data with the cycle's results applied.
 
@@ -134,9 +200,7 @@ def merge(
     (their LAN works again), so a stale one is never shown when the LAN fails later.
     """
 
-    def keep[T](
-        table: dict[str, T], wanted: set[str] | dict[str, Pairing] = pairings
-    ) -> dict[str, T]:
+    def keep[T](table: dict[str, T], wanted: Collection[str] = pairings) -> dict[str, T]:
         return {d: v for d, v in table.items() if d in wanted}
 
     new = replace(
@@ -169,19 +233,18 @@ def mark(
     schedule: Schedule,
     results: dict[str, Fetched],
     now: datetime,
-    interval: Callable[[Stream], float],
+    plan: Plan,
     *,
     only_answered: bool = False,
 ) -> None:
     """Move the next read of every stream read or tried (`only_answered`: answered errors only)."""
-    kinds: tuple[Kind, ...] = ("live", "settings")
     for device_id, fetched in results.items():
-        for kind in kinds:
+        values: dict[Kind, object] = {"live": fetched.status, "settings": fetched.reported}
+        for kind, value in values.items():
             stream: Stream = (device_id, kind)
-            value = fetched.status if kind == "live" else fetched.reported
             if value is not None and not only_answered:
-                schedule.read(stream, now, interval(stream))
+                schedule.read(stream, now, plan.interval(stream))
             elif (err := fetched.errors.get(kind)) is not None and (
                 reached(err) or not only_answered
             ):
-                schedule.failed(stream, now, interval(stream), reached=reached(err))
+                schedule.failed(stream, now, plan.interval(stream), reached=reached(err))

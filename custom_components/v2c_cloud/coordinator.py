@@ -15,20 +15,22 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api import (
-    Pairing,
-    V2CAuthenticationError,
-    V2CCloudClient,
-    V2CError,
-    V2CRateLimitError,
+from .api import Pairing, V2CAuthenticationError, V2CCloudClient, V2CError, V2CRateLimitError
+from .budget import (
+    FLOOR,
+    ChargerInput,
+    Kind,
+    Plan,
+    PlanInputs,
+    Stream,
+    activity_of,
+    backoff_interval,
+    plan_polling,
 )
-from .budget import FLOOR, backoff_interval
-from .cloud_periodic import PairingsCache, SlowReads
-from .cloud_reads import ChargerCloud, Fetched, V2CCloudData, fetch, mark, merge, reached
+from .cloud_reads import ChargerCloud, CloudReader, Fetched, V2CCloudData, mark, merge, reached
 from .const import CLOUD_CONFIRM_DELAY, DOMAIN, LOGGER
 from .ledger import CallLedger, set_quota_issue
-from .plan import ChargerInput, Plan, PlanInputs, activity_of, plan_polling
-from .schedule import Kind, Schedule, Stream, describe, retry_delay
+from .schedule import Schedule, retry_delay
 
 __all__ = ["ChargerCloud", "V2CCloudCoordinator", "V2CCloudData"]
 
@@ -41,7 +43,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     """Poll the V2C Cloud within the daily quota, most often where something happens.
 
     Each charger has a live-status stream (without a working LAN) and a settings stream, each
-    with its own next-due time (plan.py, schedule.py); `update_interval` is the time until the
+    with its own next-due time (budget.py, schedule.py); `update_interval` is the time until the
     next one is due, so a cycle reads only what is due.
     """
 
@@ -69,11 +71,10 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         self.wants_charge_status = wants_charge_status
         self.plan = Plan(chargers={})
         self.schedule = Schedule()
+        self._reader = CloudReader(client=client, ledger=ledger)
         self._backoff: float | None = None
         self._retry: float | None = None
         self._wake_at: datetime | None = None
-        self._pairings = PairingsCache()
-        self._slow = SlowReads()
         self._confirm_unsubs: dict[str, CALLBACK_TYPE] = {}
         self._counted = client.request_count
 
@@ -82,11 +83,8 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     async def _async_update_data(self) -> V2CCloudData:
         """Read what is due and pick when to wake next."""
         now = dt_util.utcnow()
-        previous = self.data or V2CCloudData(
-            pairings={p.device_id: p for p in self.ledger.pairings}
-        )
         try:
-            data = await self._read_due(now, previous)
+            data = await self._read_due(now)
         except V2CRateLimitError as err:
             self.account(now)
             set_quota_issue(self.hass, self.config_entry.entry_id, exhausted=True)
@@ -126,28 +124,31 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         self._set_wake(now, max(self._until_due(now, data), 1.0))
         return data
 
-    async def _read_due(self, now: datetime, previous: V2CCloudData) -> V2CCloudData:
+    async def _read_due(self, now: datetime) -> V2CCloudData:
         """Fetch pairings when due and every due stream; book and plan the results.
 
         While the cloud is unreachable, one call tests it first.
         """
+        previous = self.data or V2CCloudData(
+            pairings={p.device_id: p for p in self.ledger.pairings}
+        )
         results: dict[str, Fetched] = {}
         probed: Stream | None = None
         due = self.schedule.due_now(self._streams(previous.pairings), now)
         if due and self._retry is not None:
             probed = due[0]
-            probe = await fetch(self.client, probed[0], [probed[1]])
+            probe = await self._reader.charger(probed[0], [probed[1]])
             if (err := probe.errors.get(probed[1])) is not None:
-                mark(self.schedule, {probed[0]: probe}, now, self._interval, only_answered=True)
+                mark(self.schedule, {probed[0]: probe}, now, self.plan, only_answered=True)
                 raise err
             results[probed[0]] = probe
-        pairings = await self._pairings.get(self.client, self.ledger, now, previous.pairings)
+        pairings = await self._reader.pairings(now, previous.pairings)
         jobs: dict[str, list[Kind]] = {}
         for stream in self.schedule.due_now(self._streams(pairings), now):
             if stream != probed:
                 jobs.setdefault(stream[0], []).append(stream[1])
         outcomes = await asyncio.gather(
-            *(self._charger(d, kinds, now, len(pairings)) for d, kinds in jobs.items()),
+            *(self._reader.charger(d, kinds, now, len(pairings)) for d, kinds in jobs.items()),
             return_exceptions=True,
         )
         for device_id, outcome in zip(jobs, outcomes, strict=True):
@@ -160,50 +161,45 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         failures = [err for fetched in results.values() for err in fetched.errors.values()]
         if results and not any(fetched.ok for fetched in results.values()):
             # Every read failed: the cloud is down. Answered errors wait for the next read.
-            mark(self.schedule, results, now, self._interval, only_answered=True)
+            mark(self.schedule, results, now, self.plan, only_answered=True)
             raise next((err for err in failures if not reached(err)), failures[0])
-        live = {d for d, kind in self._streams(pairings) if kind == "live"}
-        data = merge(self.data or previous, pairings, results, now, live)
         self.account(now)  # the plan counts this cycle's calls
-        self._replan(now, data)
-        mark(self.schedule, results, now, self._interval)
+        data = self._apply(now, self.data or previous, pairings, results)
         return replace(data, updated_at=now)
-
-    async def _charger(
-        self, device_id: str, kinds: list[Kind], now: datetime, count: int
-    ) -> Fetched:
-        """Read one charger's due streams, and its firmware and RFID list when those are due."""
-        fetched = await fetch(self.client, device_id, kinds)
-        if fetched.ok:
-            await self._slow.add(self.client, device_id, fetched, now, count)
-        return fetched
 
     # ---- plan and schedule ---------------------------------------------------------------
 
+    def _live(self, pairings: dict[str, Pairing]) -> list[str]:
+        """Return the chargers whose live status comes from the cloud (no working LAN)."""
+        return [d for d, p in pairings.items() if self.wants_charge_status(d, p)]
+
     def _streams(self, pairings: dict[str, Pairing]) -> list[Stream]:
         """Return every stream of the account, live ones first (they matter most)."""
-        live: list[Stream] = [
-            (d, "live") for d, p in pairings.items() if self.wants_charge_status(d, p)
-        ]
-        return [*live, *((d, "settings") for d in pairings)]
+        return [*((d, "live") for d in self._live(pairings)), *((d, "settings") for d in pairings)]
 
-    def _interval(self, stream: Stream) -> float:
-        """Return a stream's planned interval in seconds."""
-        device_id, kind = stream
-        plan = self.plan.chargers.get(device_id)
-        if plan is None:
-            return self.plan.shortest
-        return plan.live if kind == "live" and plan.live is not None else plan.settings
+    def _apply(
+        self,
+        now: datetime,
+        data: V2CCloudData,
+        pairings: dict[str, Pairing],
+        results: dict[str, Fetched],
+    ) -> V2CCloudData:
+        """Return data with the results merged; plan again and move the streams read."""
+        new = merge(data, pairings, results, now, self._live(pairings))
+        self._replan(now, new)
+        mark(self.schedule, results, now, self.plan)
+        return new
 
     def _replan(self, now: datetime, data: V2CCloudData) -> None:
         """Plan every charger's intervals from its activity and the day's budget."""
+        live = self._live(data.pairings)
         chargers = [
             ChargerInput(
                 device_id=device_id,
-                lan=not self.wants_charge_status(device_id, pairing),
+                lan=device_id not in live,
                 activity=activity_of(status.charge_state if status else None),
             )
-            for device_id, pairing in data.pairings.items()
+            for device_id in data.pairings
             for status in (data.charge_status.get(device_id),)
         ]
         snap = self.ledger.rate_limit
@@ -216,16 +212,14 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                 reset=snap.reset if snap is not None else None,
             )
         )
-        streams = self._streams(data.pairings)
-        self.schedule.forget(streams)
-        self.schedule.replan({stream: self._interval(stream) for stream in streams})
+        self.schedule.replan(self._streams(data.pairings), self.plan)
 
     def _until_due(self, now: datetime, data: V2CCloudData | None = None) -> float:
         """Return the seconds until the next stream is due (an empty account: the pairings)."""
-        current: V2CCloudData | None = data if data is not None else self.data
+        current = data if data is not None else self.data
         pairings = current.pairings if current is not None else {}
         if not pairings and current is not None:
-            due = self._pairings.next_due
+            due = self._reader.pairings_due
             return max((due - now).total_seconds() if due else 0.0, FLOOR)
         return (self.schedule.next_due(self._streams(pairings), now) - now).total_seconds()
 
@@ -265,7 +259,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     def charger_plan(self, device_id: str) -> dict[str, Any] | None:
         """Return one charger's polling plan: intervals, why, and when it is read next."""
-        return describe(self.plan, self.schedule, device_id)
+        return self.schedule.describe(self.plan, device_id)
 
     def cloud_state(self, device_id: str) -> ChargerCloud:
         """Return what the cloud knows about one charger."""
@@ -290,7 +284,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     @callback
     def async_rfid_changed(self, device_id: str) -> None:
         """Read the card list again at the charger's next read (a card was added or removed)."""
-        self._slow.next_rfid[device_id] = dt_util.utcnow()
+        self._reader.next_rfid[device_id] = dt_util.utcnow()
 
     @callback
     def async_seed_from_ledger(self) -> None:
@@ -327,7 +321,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         wants_live = self.wants_charge_status(device_id, data.pairings.get(device_id))
         kinds: list[Kind] = ["settings", "live"] if wants_live else ["settings"]
         try:
-            fetched = await fetch(self.client, device_id, kinds)
+            fetched = await self._reader.charger(device_id, kinds)
         except V2CAuthenticationError:
             self.config_entry.async_start_reauth(self.hass)
             return
@@ -338,12 +332,9 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             self.account(now)
         if not fetched.ok or self.data is None:
             return
-        live = {d for d, kind in self._streams(self.data.pairings) if kind == "live"}
-        new = merge(self.data, self.data.pairings, {device_id: fetched}, now, live)
+        new = self._apply(now, self.data, self.data.pairings, {device_id: fetched})
         # Not async_set_updated_data: that would push back every other charger's reads.
         self.data = replace(new, quota_exhausted=self.data.quota_exhausted)
-        self._replan(now, new)
-        mark(self.schedule, {device_id: fetched}, now, self._interval)
         self._rewake(now)
         self.async_update_listeners()
 

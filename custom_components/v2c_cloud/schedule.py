@@ -1,11 +1,11 @@
 """When each cloud stream of each charger is due next. Pure logic, no Home Assistant imports.
 
-A stream is one charger's live status or its settings. Each has its own next-due time, so a
-confirming read of one charger (after a command) moves only that charger's streams and never the
-others'. A read that never reached the server (timeout, connection refused) costs no quota and
-is retried sooner than a cycle: after 30 s, then doubling, at most every 85 s (and never later
-than the stream's own interval), so the cloud's return is noticed within 90 s. Errors the
-server answered (5xx, bad payloads) wait for the stream's next regular read, as before.
+Each stream has its own next-due time, so a confirming read of one charger (after a command)
+moves only that charger's streams and never the others'. A read that never reached the server
+(timeout, connection refused) costs no quota and is retried sooner than a cycle: after 30 s,
+then doubling, at most every 85 s (and never later than the stream's own interval), so the
+cloud's return is noticed within 90 s. Errors the server answered (5xx, bad payloads) wait for
+the stream's next regular read.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final, Literal
+from typing import Any, Final
 
-from .plan import Plan
-
-type Kind = Literal["live", "settings"]
-type Stream = tuple[str, Kind]
+from .budget import Plan, Stream
 
 # A timer may fire up to a second early (Home Assistant rounds to whole seconds).
 TOLERANCE: Final = timedelta(seconds=2)
@@ -27,7 +24,10 @@ RETRY_CAP: Final = 85.0
 
 
 def anchor(now: datetime, due: datetime | None) -> datetime:
-    """Return what the next due time counts from: the due time when read just before it."""
+    """Return what the next due time counts from: the due time when read just before it.
+
+    So a read a moment before it was due does not make the schedule creep forward.
+    """
     return due if due is not None and now < due <= now + TOLERANCE else now
 
 
@@ -45,21 +45,12 @@ class Schedule:
     last: dict[Stream, datetime] = field(default_factory=dict)
     retries: dict[Stream, float] = field(default_factory=dict)
 
-    def is_due(self, stream: Stream, now: datetime) -> bool:
-        """Return True when the stream should be read now (never read counts as due)."""
-        due = self.due.get(stream)
-        return due is None or due <= now + TOLERANCE
-
     def due_now(self, streams: Iterable[Stream], now: datetime) -> list[Stream]:
-        """Return the streams due now, in the given order."""
-        return [stream for stream in streams if self.is_due(stream, now)]
+        """Return the streams due now (never read counts as due), in the given order."""
+        return [s for s in streams if (due := self.due.get(s)) is None or due <= now + TOLERANCE]
 
     def read(self, stream: Stream, now: datetime, interval: float) -> None:
-        """Record a successful read; the next one is an interval later.
-
-        A read a moment before it was due (timers fire up to a second early) counts from when
-        it was due, so the schedule does not creep forward.
-        """
+        """Record a successful read; the next one is an interval later."""
         self.last[stream] = now
         self.due[stream] = anchor(now, self.due.get(stream)) + timedelta(seconds=interval)
         self.retries.pop(stream, None)
@@ -70,48 +61,37 @@ class Schedule:
             self.retries.pop(stream, None)
             delay = interval
         else:
-            delay = retry_delay(self.retries.get(stream), interval)
-            self.retries[stream] = delay
+            delay = self.retries[stream] = retry_delay(self.retries.get(stream), interval)
         self.due[stream] = now + timedelta(seconds=delay)
         return delay
 
-    def replan(self, intervals: dict[Stream, float]) -> None:
-        """Move each stream's next read to its last read plus its (new) interval.
+    def replan(self, streams: Iterable[Stream], plan: Plan) -> None:
+        """Drop the streams not listed; move the others' next read to last read + new interval.
 
         Streams waiting for a connection retry keep their retry time.
         """
-        for stream, interval in intervals.items():
-            if stream in self.retries:
-                continue
+        wanted = set(streams)
+        for table in (self.due, self.last, self.retries):
+            for stream in [s for s in table if s not in wanted]:
+                del table[stream]
+        for stream in wanted - set(self.retries):
             if (last := self.last.get(stream)) is not None:
-                self.due[stream] = last + timedelta(seconds=interval)
+                self.due[stream] = last + timedelta(seconds=plan.interval(stream))
 
     def next_due(self, streams: Iterable[Stream], now: datetime) -> datetime:
         """Return when the earliest of the streams is due (now when one was never read)."""
         return min((self.due.get(stream, now) for stream in streams), default=now)
 
-    def forget(self, keep: Iterable[Stream]) -> None:
-        """Drop every stream not in keep (a charger left the account or got its LAN back)."""
-        wanted = set(keep)
-        for table in (self.due, self.last, self.retries):
-            for stream in [s for s in table if s not in wanted]:
-                del table[stream]
-
-
-def describe(plan: Plan, schedule: Schedule, device_id: str) -> dict[str, Any] | None:
-    """Return one charger's polling plan: intervals, why, and when it is read next."""
-    charger = plan.chargers.get(device_id)
-    if charger is None:
-        return None
-    live, settings = (
-        schedule.due.get((device_id, "live")),
-        schedule.due.get((device_id, "settings")),
-    )
-    return {
-        "live_interval": charger.live,
-        "settings_interval": charger.settings,
-        "reason": charger.reason,
-        "pacing": plan.pacing.value,
-        "next_live_read": live.isoformat() if live and charger.live is not None else None,
-        "next_settings_read": settings.isoformat() if settings else None,
-    }
+    def describe(self, plan: Plan, device_id: str) -> dict[str, Any] | None:
+        """Return one charger's polling plan: intervals, why, and when it is read next."""
+        if (charger := plan.chargers.get(device_id)) is None:
+            return None
+        live, settings = self.due.get((device_id, "live")), self.due.get((device_id, "settings"))
+        return {
+            "live_interval": charger.live,
+            "settings_interval": charger.settings,
+            "reason": charger.reason,
+            "pacing": plan.pacing.value,
+            "next_live_read": live.isoformat() if live and charger.live is not None else None,
+            "next_settings_read": settings.isoformat() if settings else None,
+        }
