@@ -219,10 +219,9 @@ def test_schedule_due_and_replan() -> None:
 
 def test_describe() -> None:
     """Diagnostics and the quota sensor show each charger's intervals and why."""
-    plan = _plan(_cloud("a", CHARGING))
-    schedule = Schedule()
+    schedule = Schedule(plan=_plan(_cloud("a", CHARGING)))
     schedule.read(("a", "live"), NOON, 112)
-    info = schedule.describe(plan, "a")
+    info = schedule.describe("a")
     assert info == {
         "live_interval": 112,
         "settings_interval": SETTINGS_EVERY,
@@ -231,7 +230,7 @@ def test_describe() -> None:
         "next_live_read": (NOON + timedelta(seconds=112)).isoformat(),
         "next_settings_read": None,
     }
-    assert schedule.describe(plan, "unknown") is None
+    assert schedule.describe("unknown") is None
 
 
 def test_plan_attributes_are_translated() -> None:
@@ -240,7 +239,7 @@ def test_plan_attributes_are_translated() -> None:
     for path in (root / "translations").glob("*.json"):
         sensor = json.loads(path.read_text(encoding="utf-8"))["entity"]["sensor"]
         attrs = sensor["api_calls_remaining"]["state_attributes"]
-        info = Schedule().describe(_plan(_cloud("a", CHARGING)), "a")
+        info = Schedule(plan=_plan(_cloud("a", CHARGING))).describe("a")
         assert info is not None
         shown = {"automatic_calls_today", *(k for k in info if not k.startswith("next_"))}
         assert set(attrs) == shown, path.name

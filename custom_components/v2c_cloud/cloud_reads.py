@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -14,14 +15,13 @@ from .api import (
     RfidCard,
     V2CAuthenticationError,
     V2CCloudClient,
-    V2CConnectionError,
     V2CError,
     V2CRateLimitError,
 )
-from .budget import Kind, Plan, Stream, periodic_plan
+from .budget import Kind, Stream, periodic_plan
 from .const import LOGGER
 from .ledger import CallLedger
-from .schedule import TOLERANCE, Schedule, anchor
+from .schedule import TOLERANCE, Fetched, Schedule, anchor
 
 VERSION_RETRY = 3_600.0
 RFID_RETRY = 1_800.0
@@ -67,27 +67,6 @@ class V2CCloudData:
         )
 
 
-@dataclass(kw_only=True)
-class Fetched:
-    """One charger's results within a cycle (None: not read or failed)."""
-
-    reported: ReportedState | None = None
-    status: ChargeStatus | None = None
-    firmware: FirmwareInfo | None = None
-    cards: list[RfidCard] | None = None
-    errors: dict[Kind, V2CError] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """Return True when at least one stream was read."""
-        return self.reported is not None or self.status is not None
-
-
-def reached(err: V2CError) -> bool:
-    """Return True when a failed call reached the server (and may have cost quota)."""
-    return not isinstance(err, V2CConnectionError)
-
-
 async def _quietly[T](call: Awaitable[T], device_id: str) -> T | V2CError:
     """Await a read; 429 and authentication errors propagate, others are returned."""
     try:
@@ -105,11 +84,54 @@ class CloudReader:
 
     client: V2CCloudClient
     ledger: CallLedger
+    schedule: Schedule
+    wants_live: Callable[[str, Pairing | None], bool]
+    """Tell which chargers lack a working LAN (their live status comes from the cloud)."""
     pairings_due: datetime | None = None
     missing: set[str] = field(default_factory=set)
     """Chargers gone from the last pairings answer: a second answer confirms the removal."""
     next_version: dict[str, datetime] = field(default_factory=dict)
     next_rfid: dict[str, datetime] = field(default_factory=dict)
+
+    def live(self, pairings: dict[str, Pairing]) -> list[str]:
+        """Return the chargers whose live status comes from the cloud."""
+        return [d for d, p in pairings.items() if self.wants_live(d, p)]
+
+    def streams(self, pairings: dict[str, Pairing]) -> list[Stream]:
+        """Return every stream of the account, live ones first (they matter most)."""
+        return [*((d, "live") for d in self.live(pairings)), *((d, "settings") for d in pairings)]
+
+    async def read_due(
+        self, now: datetime, cached: dict[str, Pairing], *, probe: bool
+    ) -> tuple[dict[str, Pairing], dict[str, Fetched]]:
+        """Read the pairings when due and every due stream; raise when every read failed.
+
+        With `probe` (the cloud was unreachable), one call tests it first.
+        """
+        results: dict[str, Fetched] = {}
+        probed: Stream | None = None
+        if probe and (due := self.schedule.due_now(self.streams(cached), now)):
+            probed = due[0]
+            results[probed[0]] = await self.charger(probed[0], [probed[1]])
+            self.schedule.raise_if_down(results, now)
+        pairings = await self.pairings(now, cached)
+        jobs: dict[str, list[Kind]] = {}
+        for stream in self.schedule.due_now(self.streams(pairings), now):
+            if stream != probed:
+                jobs.setdefault(stream[0], []).append(stream[1])
+        outcomes = await asyncio.gather(
+            *(self.charger(d, kinds, now, len(pairings)) for d, kinds in jobs.items()),
+            return_exceptions=True,
+        )
+        for device_id, outcome in zip(jobs, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if (first := results.get(device_id)) is not None:
+                outcome.status = outcome.status or first.status
+                outcome.reported = outcome.reported or first.reported
+            results[device_id] = outcome
+        self.schedule.raise_if_down(results, now)
+        return pairings, results
 
     async def pairings(self, now: datetime, cached: dict[str, Pairing]) -> dict[str, Pairing]:
         """Return the pairings, fetched at most hourly (or sooner to confirm a removal)."""
@@ -227,24 +249,3 @@ def merge(
         if fetched.ok:
             new.charger_updated[device_id] = now
     return new
-
-
-def mark(
-    schedule: Schedule,
-    results: dict[str, Fetched],
-    now: datetime,
-    plan: Plan,
-    *,
-    only_answered: bool = False,
-) -> None:
-    """Move the next read of every stream read or tried (`only_answered`: answered errors only)."""
-    for device_id, fetched in results.items():
-        values: dict[Kind, object] = {"live": fetched.status, "settings": fetched.reported}
-        for kind, value in values.items():
-            stream: Stream = (device_id, kind)
-            if value is not None and not only_answered:
-                schedule.read(stream, now, plan.interval(stream))
-            elif (err := fetched.errors.get(kind)) is not None and (
-                reached(err) or not only_answered
-            ):
-                schedule.failed(stream, now, plan.interval(stream), reached=reached(err))

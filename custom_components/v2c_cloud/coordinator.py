@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -22,19 +21,16 @@ from .budget import (
     Kind,
     Plan,
     PlanInputs,
-    Stream,
     activity_of,
     backoff_interval,
     plan_polling,
 )
-from .cloud_reads import ChargerCloud, CloudReader, Fetched, V2CCloudData, mark, merge, reached
+from .cloud_reads import ChargerCloud, CloudReader, V2CCloudData, merge
 from .const import CLOUD_CONFIRM_DELAY, DOMAIN, LOGGER
 from .ledger import CallLedger, set_quota_issue
-from .schedule import Schedule, retry_delay
+from .schedule import Fetched, Schedule, reached, retry_delay
 
 __all__ = ["ChargerCloud", "V2CCloudCoordinator", "V2CCloudData"]
-
-type WantsLive = Callable[[str, Pairing | None], bool]
 
 REPLAN_SETTLE = 10.0
 
@@ -56,7 +52,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         entry: ConfigEntry,
         client: V2CCloudClient,
         ledger: CallLedger,
-        wants_charge_status: WantsLive,
+        wants_charge_status: Callable[[str, Pairing | None], bool],
     ) -> None:
         """Create the coordinator; `wants_charge_status` tells which chargers lack a working LAN."""
         super().__init__(
@@ -68,25 +64,27 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         )
         self.client = client
         self.ledger = ledger
-        self.wants_charge_status = wants_charge_status
-        self.plan = Plan(chargers={})
         self.schedule = Schedule()
-        self._reader = CloudReader(client=client, ledger=ledger)
+        self._reader = CloudReader(
+            client=client, ledger=ledger, schedule=self.schedule, wants_live=wants_charge_status
+        )
         self._backoff: float | None = None
         self._retry: float | None = None
         self._wake_at: datetime | None = None
         self._confirm_unsubs: dict[str, CALLBACK_TYPE] = {}
         self._counted = client.request_count
 
-    # ---- regular cycle -------------------------------------------------------------------
-
     async def _async_update_data(self) -> V2CCloudData:
         """Read what is due and pick when to wake next."""
         now = dt_util.utcnow()
+        previous = self.data or V2CCloudData(
+            pairings={p.device_id: p for p in self.ledger.pairings}
+        )
         try:
-            data = await self._read_due(now)
+            pairings, results = await self._reader.read_due(
+                now, previous.pairings, probe=self._retry is not None
+            )
         except V2CRateLimitError as err:
-            self.account(now)
             set_quota_issue(self.hass, self.config_entry.entry_id, exhausted=True)
             interval = self.update_interval or timedelta(seconds=FLOOR)
             self._backoff, self._retry = backoff_interval(interval.total_seconds()), None
@@ -98,12 +96,10 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             LOGGER.debug("Cloud quota exhausted; keeping the last data")
             return replace(self.data, quota_exhausted=True)
         except V2CAuthenticationError as err:
-            self.account(now)
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except V2CError as err:
-            self.account(now)
             self._backoff = None
             if reached(err):
                 # The server answered with an error: the failed streams wait for their next read.
@@ -119,63 +115,18 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                 translation_key="cloud_unavailable",
                 translation_placeholders={"error": str(err)},
             ) from err
+        finally:
+            self.account(now)  # before planning: the plan counts this cycle's calls
+        data = replace(self._apply(now, self.data or previous, pairings, results), updated_at=now)
         set_quota_issue(self.hass, self.config_entry.entry_id, exhausted=False)
         self._backoff = self._retry = None
         self._set_wake(now, max(self._until_due(now, data), 1.0))
         return data
 
-    async def _read_due(self, now: datetime) -> V2CCloudData:
-        """Fetch pairings when due and every due stream; book and plan the results.
-
-        While the cloud is unreachable, one call tests it first.
-        """
-        previous = self.data or V2CCloudData(
-            pairings={p.device_id: p for p in self.ledger.pairings}
-        )
-        results: dict[str, Fetched] = {}
-        probed: Stream | None = None
-        due = self.schedule.due_now(self._streams(previous.pairings), now)
-        if due and self._retry is not None:
-            probed = due[0]
-            probe = await self._reader.charger(probed[0], [probed[1]])
-            if (err := probe.errors.get(probed[1])) is not None:
-                mark(self.schedule, {probed[0]: probe}, now, self.plan, only_answered=True)
-                raise err
-            results[probed[0]] = probe
-        pairings = await self._reader.pairings(now, previous.pairings)
-        jobs: dict[str, list[Kind]] = {}
-        for stream in self.schedule.due_now(self._streams(pairings), now):
-            if stream != probed:
-                jobs.setdefault(stream[0], []).append(stream[1])
-        outcomes = await asyncio.gather(
-            *(self._reader.charger(d, kinds, now, len(pairings)) for d, kinds in jobs.items()),
-            return_exceptions=True,
-        )
-        for device_id, outcome in zip(jobs, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                raise outcome
-            if (first := results.get(device_id)) is not None:
-                outcome.status = outcome.status or first.status
-                outcome.reported = outcome.reported or first.reported
-            results[device_id] = outcome
-        failures = [err for fetched in results.values() for err in fetched.errors.values()]
-        if results and not any(fetched.ok for fetched in results.values()):
-            # Every read failed: the cloud is down. Answered errors wait for the next read.
-            mark(self.schedule, results, now, self.plan, only_answered=True)
-            raise next((err for err in failures if not reached(err)), failures[0])
-        self.account(now)  # the plan counts this cycle's calls
-        data = self._apply(now, self.data or previous, pairings, results)
-        return replace(data, updated_at=now)
-
-    # ---- plan and schedule ---------------------------------------------------------------
-
-    def _live(self, pairings: dict[str, Pairing]) -> list[str]:
-        """Return the chargers whose live status comes from the cloud (no working LAN)."""
-        return [d for d, p in pairings.items() if self.wants_charge_status(d, p)]
-
-    def _streams(self, pairings: dict[str, Pairing]) -> list[Stream]:
-        """Return every stream of the account, live ones first (they matter most)."""
-        return [*((d, "live") for d in self._live(pairings)), *((d, "settings") for d in pairings)]
+    @property
+    def plan(self) -> Plan:
+        """Return how often each charger is read, and why."""
+        return self.schedule.plan
 
     def _apply(
         self,
@@ -185,34 +136,31 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         results: dict[str, Fetched],
     ) -> V2CCloudData:
         """Return data with the results merged; plan again and move the streams read."""
-        new = merge(data, pairings, results, now, self._live(pairings))
+        new = merge(data, pairings, results, now, self._reader.live(pairings))
         self._replan(now, new)
-        mark(self.schedule, results, now, self.plan)
+        self.schedule.mark(results, now)
         return new
 
     def _replan(self, now: datetime, data: V2CCloudData) -> None:
         """Plan every charger's intervals from its activity and the day's budget."""
-        live = self._live(data.pairings)
-        chargers = [
-            ChargerInput(
-                device_id=device_id,
-                lan=device_id not in live,
-                activity=activity_of(status.charge_state if status else None),
-            )
-            for device_id in data.pairings
-            for status in (data.charge_status.get(device_id),)
-        ]
+        live = self._reader.live(data.pairings)
+        states = {d: status.charge_state for d, status in data.charge_status.items()}
         snap = self.ledger.rate_limit
-        self.plan = plan_polling(
+        plan = plan_polling(
             PlanInputs(
                 now=now,
-                chargers=chargers,
+                chargers=[
+                    ChargerInput(
+                        device_id=d, lan=d not in live, activity=activity_of(states.get(d))
+                    )
+                    for d in data.pairings
+                ],
                 calls_today=self.ledger.calls,
                 remaining=self.ledger.remaining_today(now),
                 reset=snap.reset if snap is not None else None,
             )
         )
-        self.schedule.replan(self._streams(data.pairings), self.plan)
+        self.schedule.replan(self._reader.streams(data.pairings), plan)
 
     def _until_due(self, now: datetime, data: V2CCloudData | None = None) -> float:
         """Return the seconds until the next stream is due (an empty account: the pairings)."""
@@ -221,10 +169,9 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         if not pairings and current is not None:
             due = self._reader.pairings_due
             return max((due - now).total_seconds() if due else 0.0, FLOOR)
-        return (self.schedule.next_due(self._streams(pairings), now) - now).total_seconds()
+        return (self.schedule.next_due(self._reader.streams(pairings), now) - now).total_seconds()
 
     def _set_wake(self, now: datetime, seconds: float) -> None:
-        """Set the interval until the next cycle."""
         self.update_interval = timedelta(seconds=seconds)
         self._wake_at = now + self.update_interval
 
@@ -259,13 +206,11 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     def charger_plan(self, device_id: str) -> dict[str, Any] | None:
         """Return one charger's polling plan: intervals, why, and when it is read next."""
-        return self.schedule.describe(self.plan, device_id)
+        return self.schedule.describe(device_id)
 
     def cloud_state(self, device_id: str) -> ChargerCloud:
         """Return what the cloud knows about one charger."""
         return self.data.charger(device_id) if self.data is not None else ChargerCloud()
-
-    # ---- budget --------------------------------------------------------------------------
 
     async def async_user_call[T](self, call: Callable[[V2CCloudClient], Awaitable[T]]) -> T:
         """Run a user-initiated call (command, action) and book it; errors propagate."""
@@ -290,8 +235,6 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     def async_seed_from_ledger(self) -> None:
         """Use the persisted pairings while the cloud is unreachable at start-up."""
         self.data = V2CCloudData(pairings={p.device_id: p for p in self.ledger.pairings})
-
-    # ---- targeted refresh after a cloud command ------------------------------------------
 
     @callback
     def async_confirm(self, device_id: str, delay: float = CLOUD_CONFIRM_DELAY) -> None:
@@ -318,8 +261,9 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
             # While the regular cycle fails, one charger's read must not declare the cloud back.
             return
         now = dt_util.utcnow()
-        wants_live = self.wants_charge_status(device_id, data.pairings.get(device_id))
-        kinds: list[Kind] = ["settings", "live"] if wants_live else ["settings"]
+        kinds: list[Kind] = (
+            ["settings", "live"] if device_id in self._reader.live(data.pairings) else ["settings"]
+        )
         try:
             fetched = await self._reader.charger(device_id, kinds)
         except V2CAuthenticationError:

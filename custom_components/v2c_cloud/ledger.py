@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, TypedDict
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -14,24 +14,6 @@ from .api import Pairing, RateLimitSnapshot
 from .const import DOMAIN, STORAGE_VERSION
 
 SAVE_DELAY = 30
-
-
-class _StoredPairing(TypedDict):
-    """A pairing as persisted."""
-
-    device_id: str
-    name: str
-    model: str | None
-    ip: str | None
-
-
-class _StoredLedger(TypedDict, total=False):
-    """The persisted ledger."""
-
-    day: str
-    calls: int
-    rate_limit: dict[str, Any] | None
-    pairings: list[_StoredPairing]
 
 
 @dataclass(kw_only=True)
@@ -44,17 +26,14 @@ class CallLedger:
     calls: int = 0
     rate_limit: RateLimitSnapshot | None = None
     pairings: list[Pairing] = field(default_factory=list)
-    _store: Store[_StoredLedger] | None = None
+    _store: Store[dict[str, Any]] = field(init=False)
 
     def __post_init__(self) -> None:
-        """Create the backing store."""
         self._store = Store(self.hass, STORAGE_VERSION, f"{DOMAIN}.{self.entry_id}")
 
     async def async_load(self, now: datetime) -> None:
         """Restore today's count (a count from an earlier day is dropped) and the pairings."""
-        assert self._store is not None
-        stored = await self._store.async_load()
-        if not stored:
+        if not (stored := await self._store.async_load()):
             return
         self.pairings = [
             Pairing(
@@ -74,78 +53,62 @@ class CallLedger:
 
     def record(self, now: datetime, calls: int, rate_limit: RateLimitSnapshot | None) -> None:
         """Add calls made up to `now` and keep the newest quota snapshot."""
-        today = now.astimezone(UTC).date()
-        if today != self.day:
+        if (today := now.astimezone(UTC).date()) != self.day:
             self.day, self.calls = today, 0
         self.calls += calls
-        if rate_limit is not None:
-            self.rate_limit = rate_limit
-        self._schedule_save()
+        self.rate_limit = rate_limit or self.rate_limit
+        self._store.async_delay_save(self._data, SAVE_DELAY)
 
     def remember_pairings(self, pairings: list[Pairing]) -> None:
         """Persist the pairing list when it changed (seeds a start while the cloud is down)."""
-        if [(p.device_id, p.name, p.model, p.ip) for p in pairings] == [
-            (p.device_id, p.name, p.model, p.ip) for p in self.pairings
-        ]:
-            return
-        self.pairings = list(pairings)
-        self._schedule_save()
+        if list(map(_stored, pairings)) != list(map(_stored, self.pairings)):
+            self.pairings = list(pairings)
+            self._store.async_delay_save(self._data, SAVE_DELAY)
 
     def remaining_today(self, now: datetime) -> int | None:
         """Return the server's last known remainder if it belongs to today's window."""
         snap = self.rate_limit
-        if snap is None or snap.remaining is None:
-            return None
-        if snap.observed_at.astimezone(UTC).date() != now.astimezone(UTC).date():
+        if snap is None or snap.observed_at.astimezone(UTC).date() != now.astimezone(UTC).date():
             return None
         return snap.remaining
 
     def as_dict(self) -> dict[str, Any]:
         """Return the ledger for diagnostics."""
-        return {
-            "day": self.day.isoformat(),
-            "calls": self.calls,
-            "rate_limit": _snapshot_to_dict(self.rate_limit),
-            "known_chargers": len(self.pairings),
-        }
+        data = self._data()
+        data["known_chargers"] = len(data.pop("pairings"))
+        return data
 
     async def async_flush(self) -> None:
         """Write the ledger now (unload), instead of waiting for the delayed save."""
-        assert self._store is not None
         await self._store.async_save(self._data())
 
     async def async_remove(self) -> None:
         """Delete the persisted ledger (the entry is being removed)."""
-        assert self._store is not None
         await self._store.async_remove()
 
-    def _schedule_save(self) -> None:
-        """Save a little later, coalescing bursts of updates."""
-        assert self._store is not None
-        self._store.async_delay_save(self._data, SAVE_DELAY)
-
-    def _data(self) -> _StoredLedger:
-        """Return what is persisted."""
+    def _data(self) -> dict[str, Any]:
+        snap = self.rate_limit
         return {
             "day": self.day.isoformat(),
             "calls": self.calls,
-            "rate_limit": _snapshot_to_dict(self.rate_limit),
-            "pairings": [
-                {"device_id": p.device_id, "name": p.name, "model": p.model, "ip": p.ip}
-                for p in self.pairings
-            ],
+            "rate_limit": None
+            if snap is None
+            else {
+                "limit": snap.limit,
+                "remaining": snap.remaining,
+                "reset": snap.reset,
+                "observed_at": snap.observed_at.isoformat(),
+            },
+            "pairings": [_stored(p) for p in self.pairings],
         }
 
 
-def _snapshot_to_dict(snap: RateLimitSnapshot | None) -> dict[str, Any] | None:
-    """Serialise a quota snapshot."""
-    if snap is None:
-        return None
+def _stored(pairing: Pairing) -> dict[str, Any]:
     return {
-        "limit": snap.limit,
-        "remaining": snap.remaining,
-        "reset": snap.reset,
-        "observed_at": snap.observed_at.isoformat(),
+        "device_id": pairing.device_id,
+        "name": pairing.name,
+        "model": pairing.model,
+        "ip": pairing.ip,
     }
 
 
@@ -157,17 +120,16 @@ def _snapshot_from_dict(data: Any) -> RateLimitSnapshot | None:
         observed = datetime.fromisoformat(str(data["observed_at"]))
     except (KeyError, ValueError):
         return None
-    if observed.tzinfo is None:
-        observed = observed.replace(tzinfo=UTC)
 
-    def _int(value: Any) -> int | None:
+    def _int(key: str) -> int | None:
+        value = data.get(key)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     return RateLimitSnapshot(
-        limit=_int(data.get("limit")),
-        remaining=_int(data.get("remaining")),
-        reset=_int(data.get("reset")),
-        observed_at=observed,
+        limit=_int("limit"),
+        remaining=_int("remaining"),
+        reset=_int("reset"),
+        observed_at=observed if observed.tzinfo else observed.replace(tzinfo=UTC),
     )
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from .budget import Plan, Stream
+from .api import ChargeStatus, FirmwareInfo, ReportedState, RfidCard, V2CConnectionError, V2CError
+from .budget import Kind, Plan, Stream
 
 # A timer may fire up to a second early (Home Assistant rounds to whole seconds).
 TOLERANCE: Final = timedelta(seconds=2)
@@ -37,10 +38,32 @@ def retry_delay(previous: float | None, interval: float) -> float:
     return min(delay, RETRY_CAP, max(interval, RETRY_FIRST))
 
 
+def reached(err: V2CError) -> bool:
+    """Return True when a failed call reached the server (and may have cost quota)."""
+    return not isinstance(err, V2CConnectionError)
+
+
+@dataclass(kw_only=True)
+class Fetched:
+    """One charger's results within a cycle (None: not read or failed)."""
+
+    reported: ReportedState | None = None
+    status: ChargeStatus | None = None
+    firmware: FirmwareInfo | None = None
+    cards: list[RfidCard] | None = None
+    errors: dict[Kind, V2CError] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when at least one stream was read."""
+        return self.reported is not None or self.status is not None
+
+
 @dataclass(kw_only=True)
 class Schedule:
-    """Next-due and last-read times of every stream."""
+    """The plan's intervals, and the next-due and last-read times of every stream."""
 
+    plan: Plan = field(default_factory=lambda: Plan(chargers={}))
     due: dict[Stream, datetime] = field(default_factory=dict)
     last: dict[Stream, datetime] = field(default_factory=dict)
     retries: dict[Stream, float] = field(default_factory=dict)
@@ -70,6 +93,7 @@ class Schedule:
 
         Streams waiting for a connection retry keep their retry time.
         """
+        self.plan = plan
         wanted = set(streams)
         for table in (self.due, self.last, self.retries):
             for stream in [s for s in table if s not in wanted]:
@@ -82,16 +106,38 @@ class Schedule:
         """Return when the earliest of the streams is due (now when one was never read)."""
         return min((self.due.get(stream, now) for stream in streams), default=now)
 
-    def describe(self, plan: Plan, device_id: str) -> dict[str, Any] | None:
+    def mark(
+        self, results: dict[str, Fetched], now: datetime, *, only_answered: bool = False
+    ) -> None:
+        """Move the next read of every stream read or tried (`only_answered`: answered errors)."""
+        for device_id, fetched in results.items():
+            values: dict[Kind, object] = {"live": fetched.status, "settings": fetched.reported}
+            for kind, value in values.items():
+                stream: Stream = (device_id, kind)
+                if value is not None and not only_answered:
+                    self.read(stream, now, self.plan.interval(stream))
+                elif (err := fetched.errors.get(kind)) is not None and (
+                    reached(err) or not only_answered
+                ):
+                    self.failed(stream, now, self.plan.interval(stream), reached=reached(err))
+
+    def raise_if_down(self, results: dict[str, Fetched], now: datetime) -> None:
+        """Raise when every read failed (the cloud is down); answered errors wait for their read."""
+        if results and not any(fetched.ok for fetched in results.values()):
+            self.mark(results, now, only_answered=True)
+            failures = [err for fetched in results.values() for err in fetched.errors.values()]
+            raise next((err for err in failures if not reached(err)), failures[0])
+
+    def describe(self, device_id: str) -> dict[str, Any] | None:
         """Return one charger's polling plan: intervals, why, and when it is read next."""
-        if (charger := plan.chargers.get(device_id)) is None:
+        if (charger := self.plan.chargers.get(device_id)) is None:
             return None
         live, settings = self.due.get((device_id, "live")), self.due.get((device_id, "settings"))
         return {
             "live_interval": charger.live,
             "settings_interval": charger.settings,
             "reason": charger.reason,
-            "pacing": plan.pacing.value,
+            "pacing": self.plan.pacing.value,
             "next_live_read": live.isoformat() if live and charger.live is not None else None,
             "next_settings_read": settings.isoformat() if settings else None,
         }
