@@ -1,11 +1,11 @@
-"""When each cloud stream of each charger is due next. Pure logic, no Home Assistant imports.
+"""When each cloud stream is due next, and what a cycle's results do to that. No HA imports.
 
-Each stream has its own next-due time, so a confirming read of one charger (after a command)
-moves only that charger's streams and never the others'. A read that never reached the server
-(timeout, connection refused) costs no quota and is retried sooner than a cycle: after 30 s,
-then doubling, at most every 85 s (and never later than the stream's own interval), so the
-cloud's return is noticed within 90 s. Errors the server answered (5xx, bad payloads) wait for
-the stream's next regular read.
+The schedule holds the plan (budget.py) and each stream's own next-due time, so a confirming
+read of one charger (after a command) moves only that charger's streams and never the others'.
+A read that never reached the server (timeout, connection refused) costs no quota and is retried
+sooner than a cycle: after 30 s, then doubling, at most every 85 s (and never later than the
+stream's own interval), so the cloud's return is noticed within 90 s. Errors the server
+answered (5xx, bad payloads) wait for the stream's next regular read.
 """
 
 from __future__ import annotations
