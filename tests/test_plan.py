@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from custom_components.v2c_cloud.api import ReportedState, V2CConnectionError, V2CResponseError
 from custom_components.v2c_cloud.budget import (
     AUTOMATIC_BUDGET,
     DAY,
@@ -26,7 +27,7 @@ from custom_components.v2c_cloud.budget import (
     base_interval,
     plan_polling,
 )
-from custom_components.v2c_cloud.schedule import RETRY_CAP, Schedule, retry_delay
+from custom_components.v2c_cloud.schedule import RETRY_CAP, Fetched, Schedule, retry_delay
 
 MIDNIGHT = datetime(2026, 11, 26, tzinfo=UTC)
 NOON = MIDNIGHT + timedelta(hours=12)
@@ -215,6 +216,30 @@ def test_schedule_due_and_replan() -> None:
     assert schedule.next_due([live, settings], NOON) == NOON + timedelta(seconds=112)
     schedule.replan([settings], plan)  # the charger got its LAN back: its live stream goes
     assert live not in schedule.due and live not in schedule.last
+
+
+@pytest.mark.parametrize(
+    "first", [V2CConnectionError("refused"), V2CResponseError("bad", status=500)]
+)
+def test_cloud_down_moves_only_answered_streams(first: Exception) -> None:
+    """Every read failed: answered errors wait for their next read, unreached ones are retried.
+
+    A connection error is raised first, so the coordinator retries soon with one call.
+    """
+    schedule = Schedule(plan=_plan(_cloud("a", CHARGING), _cloud("b")))
+    answered = V2CResponseError("bad", status=500)
+    results = {
+        "a": Fetched(errors={"live": first}),
+        "b": Fetched(errors={"live": V2CConnectionError("refused"), "settings": answered}),
+    }
+    with pytest.raises(V2CConnectionError):
+        schedule.raise_if_down(results, NOON)
+    assert set(schedule.due) == {("b", "settings")} | (
+        {("a", "live")} if isinstance(first, V2CResponseError) else set()
+    )
+    assert schedule.due[("b", "settings")] == NOON + timedelta(seconds=SETTINGS_EVERY)
+    results["b"].reported = ReportedState()  # one read succeeded
+    schedule.raise_if_down(results, NOON)  # the cloud is up: nothing raised
 
 
 def test_describe() -> None:
