@@ -430,9 +430,10 @@ async def test_cloud_command(
     runtime = init_integration.runtime_data
     calls_before = runtime.ledger.calls
     since = len(simulator.requests)
-    with patch.object(
-        V2CCloudCoordinator, "async_confirm", autospec=True, side_effect=None
-    ) as confirmed:
+    with (
+        patch.object(V2CCloudCoordinator, "async_confirm", autospec=True) as confirmed,
+        patch.object(V2CCloudCoordinator, "async_rfid_changed", autospec=True) as rfid_changed,
+    ):
         result = await call(hass, service, data, chargers=(charger_id,))
     assert result is None
     method, path, selector, extra = request_
@@ -445,6 +446,11 @@ async def test_cloud_command(
         confirmed.assert_not_called()
     else:
         confirmed.assert_called_once_with(runtime.cloud, charger_id, confirm)
+    # A card change makes the card list be read again at the next cycle.
+    if "rfid" in service:
+        rfid_changed.assert_called_once_with(runtime.cloud, charger_id)
+    else:
+        rfid_changed.assert_not_called()
 
 
 async def test_cloud_command_state_is_confirmed(
