@@ -141,7 +141,7 @@ def test_strings_match_english_translation_and_icons() -> None:
     assert json.loads((COMPONENT / "translations" / "en.json").read_text()) == STRINGS
     icons = json.loads((COMPONENT / "icons.json").read_text())["services"]
     assert set(icons) == set(SERVICES_YAML)
-    assert all(icon["service"].startswith("mdi:") for icon in icons.values())
+    assert all(re.fullmatch(r"mdi:[a-z0-9]+(-[a-z0-9]+)*", i["service"]) for i in icons.values())
 
 
 def test_every_raised_translation_key_exists() -> None:

@@ -24,11 +24,8 @@ from homeassistant.components.number import NumberEntityDescription
 from homeassistant.components.select import SelectEntityDescription
 from homeassistant.components.sensor import SensorEntityDescription
 from homeassistant.components.switch import SwitchEntityDescription
-from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import EntityDescription
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "v2c_cloud"
@@ -160,15 +157,6 @@ def descriptions() -> Iterator[tuple[str, EntityDescription]]:
                 if (platform, item.key) not in seen:
                     seen.add((platform, item.key))
                     yield platform, item
-
-
-def services() -> dict[str, Any]:
-    """Return services.yaml without its YAML-anchor helper entries (keys starting with '.')."""
-    path = INTEGRATION / "services.yaml"
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {name: spec or {} for name, spec in data.items() if not name.startswith(".")}
 
 
 # ---- manifest.json ---------------------------------------------------------------------------
@@ -346,45 +334,3 @@ def test_icons_json_is_well_formed() -> None:
                 assert MDI.match(icon), f"{platform}.{key}.state.{state}: {icon}"
             for value, icon in spec.get("range", {}).items():
                 assert MDI.match(icon), f"{platform}.{key}.range.{value}: {icon}"
-
-
-# ---- actions ---------------------------------------------------------------------------------
-
-
-def test_every_service_has_an_icon() -> None:
-    """icons.json has an icon for every action in services.yaml (and none for unknown ones)."""
-    names = set(services())
-    icons = load_json(INTEGRATION / "icons.json").get("services", {})
-    if not names:
-        assert not icons
-        return
-    assert set(icons) == names, {
-        "missing": sorted(names - set(icons)),
-        "unknown": sorted(set(icons) - names),
-    }
-    for name, icon in icons.items():
-        value = icon["service"] if isinstance(icon, dict) else icon
-        assert MDI.match(value), f"{name}: {value}"
-
-
-def test_every_service_has_texts() -> None:
-    """strings.json names and describes every action and each of its fields (hassfest)."""
-    texts = load_json(INTEGRATION / "strings.json").get("services", {})
-    for name, spec in services().items():
-        assert texts.get(name, {}).get("name"), f"services.{name}.name"
-        assert texts[name].get("description"), f"services.{name}.description"
-        for field in spec.get("fields", {}) or {}:
-            field_texts = texts[name].get("fields", {}).get(field, {})
-            assert field_texts.get("name"), f"services.{name}.fields.{field}.name"
-            assert field_texts.get("description"), f"services.{name}.fields.{field}.description"
-
-
-async def test_registered_services_match_services_yaml(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
-    """The actions the loaded integration registers are exactly those services.yaml describes."""
-    registered = set(hass.services.async_services_for_domain(INTEGRATION.name))
-    assert registered == set(services()), {
-        "not in services.yaml": sorted(registered - set(services())),
-        "not registered": sorted(set(services()) - registered),
-    }
