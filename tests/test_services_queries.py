@@ -274,10 +274,17 @@ async def test_global_statistics_for_an_entry_and_dates(
 @pytest.mark.parametrize(
     ("fault", "key"),
     [
-        (Fault(side="cloud", kind="malformed", path="/device/wifilist"), "cloud_command_failed"),
-        (Fault(side="cloud", kind="html", path="/device/wifilist"), "cloud_command_failed"),
+        (Fault(side="cloud", kind="malformed"), "cloud_command_failed"),
+        (Fault(side="cloud", kind="html"), "cloud_command_failed"),
         (Fault(side="cloud", kind="status", status=429), "quota_exhausted_command"),
         (Fault(side="cloud", kind="status", status=401), "auth_failed"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("service", "target", "event"),
+    [
+        ("scan_wifi_networks", (LAN_ID,), "wifi_scan"),
+        ("get_global_statistics", None, "global_statistics"),
     ],
 )
 async def test_query_errors(
@@ -286,26 +293,16 @@ async def test_query_errors(
     init_integration: MockConfigEntry,
     fault: Fault,
     key: str,
+    service: str,
+    target: tuple[str, ...] | None,
+    event: str,
 ) -> None:
     """A failed query raises a translated error and fires no event."""
-    events = async_capture_events(hass, "v2c_cloud_wifi_scan")
+    events = async_capture_events(hass, f"v2c_cloud_{event}")
     simulator.faults.add(fault)
     with pytest.raises(HomeAssistantError) as err:
-        await call(hass, "scan_wifi_networks", response=True)
+        await call(hass, service, chargers=target, response=True)
     assert err.value.translation_key == key
-    await hass.async_block_till_done()
-    assert events == []
-
-
-async def test_global_statistics_error(
-    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
-) -> None:
-    """The account-wide query maps a 429 to the quota message."""
-    events = async_capture_events(hass, "v2c_cloud_global_statistics")
-    simulator.faults.add(Fault(side="cloud", kind="status", status=429))
-    with pytest.raises(HomeAssistantError) as err:
-        await call(hass, "get_global_statistics", chargers=None, response=True)
-    assert err.value.translation_key == "quota_exhausted_command"
     await hass.async_block_till_done()
     assert events == []
 
