@@ -14,6 +14,7 @@ from ._wire import (
     contract_power_to_w,
     energy_by_hour,
     fraction_to_percent,
+    from_wire,
     ip_candidate,
     kw_to_w,
     model_name,
@@ -28,9 +29,9 @@ from ._wire import (
 _LEADING_INT = re.compile(r"\s*([0-9]{1,12})")
 
 
-def _header_int(value: str | None) -> int | None:
+def _header_int(value: Any) -> int | None:
     """Parse a RateLimit-* header; tolerate the IETF list form `1000, 1000;w=86400`."""
-    match = _LEADING_INT.match(value) if value is not None else None
+    match = _LEADING_INT.match(value) if isinstance(value, str) else None
     return int(match.group(1)) if match else None
 
 
@@ -38,22 +39,18 @@ def _header_int(value: str | None) -> int | None:
 class RateLimitSnapshot(V2CModel):
     """RateLimit-* headers of the last cloud response that carried them."""
 
-    limit: int | None
-    remaining: int | None
+    limit: int | None = wire("RateLimit-Limit", _header_int)
+    remaining: int | None = wire("RateLimit-Remaining", _header_int)
     # Undocumented and never observed (PROTOCOL §2.1); Kong sends seconds until the window resets.
-    reset: int | None
+    reset: int | None = wire("RateLimit-Reset", _header_int)
     observed_at: datetime
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> RateLimitSnapshot | None:
         """Build a snapshot from RateLimit-* headers, or None when none of them parses."""
-        limit, remaining, reset = (
-            _header_int(headers.get(f"RateLimit-{name}"))
-            for name in ("Limit", "Remaining", "Reset")
-        )
-        if limit is None and remaining is None and reset is None:
-            return None
-        return cls(limit=limit, remaining=remaining, reset=reset, observed_at=datetime.now(UTC))
+        snapshot = from_wire(cls, headers, observed_at=datetime.now(UTC))
+        parsed = (snapshot.limit, snapshot.remaining, snapshot.reset)
+        return None if all(value is None for value in parsed) else snapshot
 
 
 @dataclass(frozen=True, kw_only=True)
