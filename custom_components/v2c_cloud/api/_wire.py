@@ -36,6 +36,7 @@ _FALSE_WORDS = frozenset({"false", "0", "no", "off", "offline", "disabled"})
 _MAX_IP_DEPTH = 4
 _MAX_DEPTH = 32
 _ABSENT: Any = object()
+_SPECS: dict[type, tuple[tuple[str, Wire, bool], ...]] = {}
 
 
 def to_float(value: Any) -> float | None:
@@ -224,18 +225,26 @@ def _lookup(data: Mapping[str, Any], name: str) -> Any:
     return _lookup(lower_keys(inner), rest) if isinstance(inner, dict) else _ABSENT
 
 
+def _specs(cls: type[V2CModel]) -> tuple[tuple[str, Wire, bool], ...]:
+    """Return (field name, wire spec, required) of each declared field of a model, cached."""
+    if (specs := _SPECS.get(cls)) is None:
+        specs = _SPECS[cls] = tuple(
+            (f.name, f.metadata["wire"], f.default is MISSING and f.default_factory is MISSING)
+            for f in fields(cls)
+            if "wire" in f.metadata
+        )
+    return specs
+
+
 def from_wire[M: V2CModel](cls: type[M], mapping: Mapping[Any, Any], **extra: Any) -> M:
     """Build a model from a wire object; an unreadable required field is a V2CResponseError."""
     data = lower_keys(mapping)
-    values: dict[str, Any] = {}
-    specs = [(f, f.metadata["wire"]) for f in fields(cls) if "wire" in f.metadata]
-    for f, spec in specs:
-        if (value := spec.read(data)) is not None:
-            values[f.name] = value
-    for f, spec in specs:
-        if f.name not in values and spec.fallback in values:
-            values[f.name] = values[spec.fallback]
-        if f.name not in values and f.default is MISSING and f.default_factory is MISSING:
+    specs = _specs(cls)
+    values = {name: value for name, spec, _ in specs if (value := spec.read(data)) is not None}
+    for name, spec, required in specs:
+        if name not in values and spec.fallback in values:
+            values[name] = values[spec.fallback]
+        if required and name not in values:
             raise V2CResponseError(f"{cls.__name__} payload without {'/'.join(spec.names)}")
     build: Callable[..., M] = cls
     return build(**values, **extra)
