@@ -12,10 +12,7 @@ from aioresponses import aioresponses
 import pytest
 from yarl import URL
 
-from custom_components.v2c_cloud.api import (
-    V2CCloudClient,
-    V2CLocalClient,
-)
+from custom_components.v2c_cloud.api import V2CCloudClient, V2CLocalClient
 
 API_KEY = "k3y-SECRET-0123456789abcdef"
 BASE_URL = "https://v2c.cloud/kong/v2c_service"

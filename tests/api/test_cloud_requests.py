@@ -8,9 +8,7 @@ from typing import Any
 from aioresponses import aioresponses
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    V2CCloudClient,
-)
+from custom_components.v2c_cloud.api import V2CCloudClient
 
 from .conftest import API_KEY, DEVICE_ID, cloud_url, only_request
 

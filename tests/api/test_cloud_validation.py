@@ -9,10 +9,7 @@ from typing import Any
 from aioresponses import aioresponses
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    V2CCloudClient,
-    V2CValidationError,
-)
+from custom_components.v2c_cloud.api import V2CCloudClient, V2CValidationError
 
 from .conftest import DEVICE_ID
 

@@ -17,9 +17,7 @@ from custom_components.v2c_cloud.api import (
     realtime_from_cloud,
     validate_lan_host,
 )
-from custom_components.v2c_cloud.api._http import (
-    decode_body,
-)
+from custom_components.v2c_cloud.api._http import decode_body
 from custom_components.v2c_cloud.api.normalize import (
     parse_charge_status,
     parse_connected,

@@ -6,10 +6,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    V2CValidationError,
-    validate_lan_host,
-)
+from custom_components.v2c_cloud.api import V2CValidationError, validate_lan_host
 
 ACCEPTED = [
     ("192.168.1.50", "192.168.1.50"),

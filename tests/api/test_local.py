@@ -14,11 +14,7 @@ from custom_components.v2c_cloud.api import (
     V2CResponseError,
     V2CValidationError,
 )
-from custom_components.v2c_cloud.api.const import (
-    LAN_READ_KEYS,
-    LAN_WRITE_KEYS,
-    LAN_WRITE_RANGES,
-)
+from custom_components.v2c_cloud.api.const import LAN_READ_KEYS, LAN_WRITE_KEYS, LAN_WRITE_RANGES
 
 from .conftest import LAN_HOST, lan_url, load_text, only_request
 

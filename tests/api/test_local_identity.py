@@ -6,13 +6,8 @@ from aiohttp import ClientSession
 from aioresponses import aioresponses
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    V2CLocalClient,
-    V2CValidationError,
-)
-from custom_components.v2c_cloud.api.local import (
-    V2CIdentityError,
-)
+from custom_components.v2c_cloud.api import V2CLocalClient, V2CValidationError
+from custom_components.v2c_cloud.api.local import V2CIdentityError
 
 from .conftest import LAN_HOST, lan_url
 

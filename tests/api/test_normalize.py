@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    V2CResponseError,
-)
+from custom_components.v2c_cloud.api import V2CResponseError
 from custom_components.v2c_cloud.api._wire import (
     contract_power_to_w,
     fraction_to_percent,

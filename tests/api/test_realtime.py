@@ -7,13 +7,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    RealtimeData,
-    V2CResponseError,
-)
-from custom_components.v2c_cloud.api.normalize import (
-    parse_realtime,
-)
+from custom_components.v2c_cloud.api import RealtimeData, V2CResponseError
+from custom_components.v2c_cloud.api.normalize import parse_realtime
 
 from .conftest import load_text
 

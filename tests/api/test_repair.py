@@ -7,12 +7,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    V2CResponseError,
-)
-from custom_components.v2c_cloud.api.normalize import (
-    parse_realtime,
-)
+from custom_components.v2c_cloud.api import V2CResponseError
+from custom_components.v2c_cloud.api.normalize import parse_realtime
 from simulator.quirks import garble
 
 BODY: dict[str, Any] = {

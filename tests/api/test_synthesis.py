@@ -13,10 +13,7 @@ from custom_components.v2c_cloud.api import (
     ReportedState,
     realtime_from_cloud,
 )
-from custom_components.v2c_cloud.api.normalize import (
-    parse_charge_status,
-    parse_reported,
-)
+from custom_components.v2c_cloud.api.normalize import parse_charge_status, parse_reported
 
 from .conftest import load_text
 

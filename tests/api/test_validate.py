@@ -10,10 +10,7 @@ import unicodedata
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    V2CValidationError,
-    _validate as check,
-)
+from custom_components.v2c_cloud.api import V2CValidationError, _validate as check
 
 REFUSED = ("Cc", "Cf", "Cs", "Zl", "Zp")
 

@@ -11,10 +11,7 @@ from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 import pytest
 
-from custom_components.v2c_cloud.api import (
-    V2CCloudClient,
-    V2CLocalClient,
-)
+from custom_components.v2c_cloud.api import V2CCloudClient, V2CLocalClient
 
 from .conftest import API_KEY, DEVICE_ID
 
