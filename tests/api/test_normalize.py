@@ -287,12 +287,6 @@ def test_reported_double_encoded_string() -> None:
     assert parse_reported(json.dumps(json.dumps({"intensity": "12"}))).intensity == 12
 
 
-@pytest.mark.parametrize("payload", [None, [], [{"intensity": "6"}], "garbage", 5, True, "[1]"])
-def test_reported_wrong_shape(payload: Any) -> None:
-    with pytest.raises(V2CResponseError, match="expected an object"):
-        parse_reported(payload)
-
-
 # --- /device/currentstatecharge ----------------------------------------------------------------
 
 
@@ -335,11 +329,6 @@ def test_charge_status_aliases_and_unknown_error_code() -> None:
     assert status.battery_power == -1500.0
 
 
-def test_charge_status_wrong_shape() -> None:
-    with pytest.raises(V2CResponseError):
-        parse_charge_status("[]")
-
-
 # --- /pairings/me ------------------------------------------------------------------------------
 
 
@@ -355,13 +344,6 @@ def test_pairings() -> None:
         ("JKL3456", "JKL3456", None, None),
     ]
     assert pairings[0].raw == payload[0]
-
-
-def test_pairings_empty_and_wrong_shape() -> None:
-    assert parse_pairings(None) == []
-    assert parse_pairings("[]") == []
-    with pytest.raises(V2CResponseError, match="expected an array"):
-        parse_pairings({"deviceId": "ABC1234"})
 
 
 def test_pairings_without_any_device_id_are_refused() -> None:
@@ -398,12 +380,6 @@ def test_firmware(payload: Any, version: str | None, model: str | None) -> None:
     assert info.raw == payload
 
 
-@pytest.mark.parametrize("payload", [[], True, [{"version": "1"}]])
-def test_firmware_wrong_shape(payload: Any) -> None:
-    with pytest.raises(V2CResponseError):
-        parse_firmware(payload)
-
-
 # --- RFID, Wi-Fi, statistics, profiles ---------------------------------------------------------
 
 
@@ -436,11 +412,6 @@ def test_rfid_cards() -> None:
 )
 def test_wifi_networks(payload: Any, expected: list[tuple[str, int | None]]) -> None:
     assert [(n.ssid, n.signal) for n in parse_wifi_networks(payload)] == expected
-
-
-def test_wifi_networks_wrong_shape() -> None:
-    with pytest.raises(V2CResponseError):
-        parse_wifi_networks(42)
 
 
 def test_device_statistics() -> None:
@@ -476,12 +447,6 @@ def test_energy_by_hour(energy_by_hour: Any, expected: list[float]) -> None:
     assert record.start is None
 
 
-def test_statistics_wrong_shape() -> None:
-    assert parse_statistics(None) == []
-    with pytest.raises(V2CResponseError):
-        parse_statistics({"energy": 1})
-
-
 def test_global_statistics() -> None:
     assert parse_global_statistics([{"energy": 1}, 2, "x"]) == [{"energy": 1}]
     assert parse_global_statistics({"totalEnergy": 5}) == [{"totalEnergy": 5}]
@@ -515,3 +480,46 @@ def test_power_profile_keeps_any_shape() -> None:
     assert parse_power_profile([1, 2]).raw == [1, 2]
     profile = parse_power_profile('{"name": " Eco ", "updated_at": "2024-01-01T00:00:00Z"}')
     assert (profile.name, profile.updated_at) == ("Eco", "2024-01-01T00:00:00Z")
+
+
+# --- shapes shared by every parser -------------------------------------------------------------
+
+OBJECT_PARSERS = [parse_reported, parse_charge_status]
+LIST_PARSERS = [
+    parse_pairings,
+    parse_rfid_cards,
+    parse_wifi_networks,
+    parse_statistics,
+    parse_global_statistics,
+    parse_power_profiles,
+]
+
+
+@pytest.mark.parametrize(
+    ("parse", "payload", "fragment"),
+    [
+        *[
+            (parse, payload, "expected an object")
+            for parse in OBJECT_PARSERS
+            for payload in [None, [], [{"intensity": "6"}], "garbage", 5, True, "[1]"]
+        ],
+        (parse_pairings, {"deviceId": "ABC1234"}, "expected an array"),
+        (parse_rfid_cards, {"code": "04A1"}, "expected an array"),
+        (parse_statistics, {"energy": 1}, "expected an array"),
+        (parse_wifi_networks, 42, "expected an array"),
+        (parse_global_statistics, 42, "expected an array"),
+        (parse_power_profiles, "text", "expected an array"),
+        (parse_firmware, [], "got list"),
+        (parse_firmware, True, "got bool"),
+        (parse_firmware, [{"version": "1"}], "got list"),
+    ],
+)
+def test_wrong_shapes_are_response_errors(parse: Any, payload: Any, fragment: str) -> None:
+    with pytest.raises(V2CResponseError, match=fragment):
+        parse(payload)
+
+
+@pytest.mark.parametrize("parse", LIST_PARSERS)
+@pytest.mark.parametrize("payload", [None, "[]", []])
+def test_empty_list_bodies_are_empty(parse: Any, payload: Any) -> None:
+    assert parse(payload) == []
