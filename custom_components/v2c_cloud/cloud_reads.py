@@ -222,30 +222,20 @@ def merge(
     (their LAN works again), so a stale one is never shown when the LAN fails later.
     """
 
-    def keep[T](table: dict[str, T], wanted: Collection[str] = pairings) -> dict[str, T]:
-        return {d: v for d, v in table.items() if d in wanted}
+    def table[T](
+        old: dict[str, T], new: Callable[[Fetched], T | None], wanted: Collection[str] = pairings
+    ) -> dict[str, T]:
+        kept = {d: v for d, v in old.items() if d in wanted}
+        got = ((d, new(f)) for d, f in results.items() if d in pairings)
+        return kept | {d: v for d, v in got if v is not None}
 
-    new = replace(
+    return replace(
         data,
         pairings=pairings,
-        reported=keep(data.reported),
-        charge_status=keep(data.charge_status, live),
-        firmware=keep(data.firmware),
-        rfid_cards=keep(data.rfid_cards),
-        charger_updated=keep(data.charger_updated),
+        reported=table(data.reported, lambda f: f.reported),
+        charge_status=table(data.charge_status, lambda f: f.status, live),
+        firmware=table(data.firmware, lambda f: f.firmware),
+        rfid_cards=table(data.rfid_cards, lambda f: f.cards),
+        charger_updated=table(data.charger_updated, lambda f: now if f.ok else None),
         quota_exhausted=False,
     )
-    for device_id, fetched in results.items():
-        if device_id not in pairings:
-            continue
-        if fetched.reported is not None:
-            new.reported[device_id] = fetched.reported
-        if fetched.status is not None:
-            new.charge_status[device_id] = fetched.status
-        if fetched.firmware is not None:
-            new.firmware[device_id] = fetched.firmware
-        if fetched.cards is not None:
-            new.rfid_cards[device_id] = fetched.cards
-        if fetched.ok:
-            new.charger_updated[device_id] = now
-    return new
