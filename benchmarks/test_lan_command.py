@@ -28,7 +28,7 @@ async def test_lan_command_latency(
 ) -> None:
     """Toggle the LAN charger's Locked switch and time until the new state is in HA."""
     charger = init_integration.runtime_data.chargers[LAN_ID]
-    assert charger.uses_lan
+    assert charger.realtime.uses_lan
     latencies: list[float] = []
     for _ in range(COMMANDS):
         state = hass.states.get(ENTITY_ID)

@@ -41,7 +41,7 @@ async def _poll(
     await charger.realtime.async_refresh()
     spent = time.process_time() - started
     await hass.async_block_till_done()
-    assert charger.realtime.last_update_success and charger.uses_lan
+    assert charger.realtime.last_update_success and charger.realtime.uses_lan
     return spent
 
 
@@ -54,7 +54,7 @@ async def test_poll_cost(
     figures: dict[str, tuple[float, int]] = {}
     for device_id, label in ((IDLE_ID, "idle (no car)"), (BUSY_ID, "charging")):
         charger = init_integration.runtime_data.chargers[device_id]
-        client = charger.lan_client()
+        client = charger.realtime.lan_client()
         assert client is not None
         entity_ids = {
             e.entity_id

@@ -86,7 +86,7 @@ async def test_setup_time(
     runtime = mock_config_entry.runtime_data
     size = len(chargers)
     assert len(runtime.chargers) == size
-    assert all(charger.uses_lan for charger in runtime.chargers.values())
+    assert all(charger.realtime.uses_lan for charger in runtime.chargers.values())
     if "warmup" in request.node.callspec.id:
         return
     TIMES[profile, size].append(elapsed)
