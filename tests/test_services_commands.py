@@ -44,6 +44,9 @@ ROUTED: list[tuple[str, dict[str, Any], str, str, str, Any]] = [
     ("set_locked", {"locked": True}, "Locked=1", "/device/locked", "locked", True),
     ("set_dynamic", {"enabled": "on"}, "Dynamic=1", "/device/dynamic", "dynamic", True),
 ]
+ROUTED_CASES = pytest.mark.parametrize(
+    ("service", "data", "write", "path", "attr", "expected"), ROUTED, ids=[row[0] for row in ROUTED]
+)
 CLOUD_QUERY: dict[str, dict[str, str]] = {
     "set_charge_intensity": {"value": "10"},
     "set_max_car_intensity": {"value": "20"},
@@ -65,11 +68,7 @@ def _prepare(sim: SimCharger, attr: str, expected: Any) -> None:
         setattr(sim, attr, not expected)
 
 
-@pytest.mark.parametrize(
-    ("service", "data", "write", "path", "attr", "expected"),
-    ROUTED,
-    ids=[row[0] for row in ROUTED],
-)
+@ROUTED_CASES
 async def test_routed_command_uses_the_lan(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -95,11 +94,7 @@ async def test_routed_command_uses_the_lan(
     assert getattr(charger.data, attr) == expected
 
 
-@pytest.mark.parametrize(
-    ("service", "data", "write", "path", "attr", "expected"),
-    ROUTED,
-    ids=[row[0] for row in ROUTED],
-)
+@ROUTED_CASES
 async def test_routed_command_on_a_4g_charger_uses_the_cloud(
     hass: HomeAssistant,
     simulator: Simulator,

@@ -78,7 +78,7 @@ class V2CChargerAction:
         return None
 
 
-A = V2CChargerAction
+A = V2CChargerAction  # one row per action below
 TIMER: Final = {"timer_id": sch.TIMER_ID, "start_time": sch.TIME, "end_time": sch.TIME}
 PROFILE_KEY: Final = {"name": sch.PROFILE_NAME, "updated_at": sch.timestamp}
 CARD: Final = {"code": sch.RFID, "tag": sch.RFID}
