@@ -24,6 +24,7 @@ import unicodedata
 
 # Re-exported: the actions reach every check, and the reasons, through this module.
 from ._validate_json import json_object as json_object  # noqa: PLC0414
+from .const import SSID_MAX_BYTES
 from .exceptions import Reason as Reason, V2CValidationError  # noqa: PLC0414
 from .hosts import validate_lan_host
 
@@ -148,9 +149,9 @@ def device_id(value: Any) -> str:
 
 def ssid(value: Any, *, field: str = "ssid") -> str:
     """Return a Wi-Fi SSID of 1-32 bytes (UTF-8), kept exactly as typed but never blank."""
-    result = text(value, field=field, low=1, high=32, strip=False, blank=False)
-    if len(result.encode()) > 32:
-        raise _fail(field, "1-32 bytes", "ssid_too_long", max="32")
+    result = text(value, field=field, low=1, high=SSID_MAX_BYTES, strip=False, blank=False)
+    if len(result.encode()) > SSID_MAX_BYTES:
+        raise _fail(field, f"1-{SSID_MAX_BYTES} bytes", "ssid_too_long", max=str(SSID_MAX_BYTES))
     return result
 
 
