@@ -73,7 +73,7 @@ async def test_one_charger_failing_keeps_its_last_values(
     cloud = init_integration.runtime_data.cloud
     assert cloud.last_update_success
     assert cloud.data is not None
-    assert CLOUD_ID in cloud.data.reported
+    assert cloud.data.chargers[CLOUD_ID].reported is not None
     assert hass.states.get("select.driveway_installation_type").state == "single_phase"
 
 

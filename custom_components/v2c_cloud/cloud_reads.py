@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -42,29 +42,22 @@ class ChargerCloud:
 
 @dataclass(frozen=True, kw_only=True)
 class V2CCloudData:
-    """What the cloud knows about the account's chargers."""
+    """What the cloud knows about the account: one record per paired charger."""
 
-    pairings: dict[str, Pairing] = field(default_factory=dict)
-    reported: dict[str, ReportedState] = field(default_factory=dict)
-    charge_status: dict[str, ChargeStatus] = field(default_factory=dict)
-    firmware: dict[str, FirmwareInfo] = field(default_factory=dict)
-    rfid_cards: dict[str, list[RfidCard]] = field(default_factory=dict)
+    chargers: dict[str, ChargerCloud] = field(default_factory=dict)
     updated_at: datetime | None = None
     """When the last regular cycle succeeded."""
-    charger_updated: dict[str, datetime] = field(default_factory=dict)
-    """When each charger's cloud data was last read (regular cycle or confirming read)."""
     quota_exhausted: bool = False
 
-    def charger(self, device_id: str) -> ChargerCloud:
-        """Return what the cloud knows about one charger."""
-        return ChargerCloud(
-            pairing=self.pairings.get(device_id),
-            reported=self.reported.get(device_id),
-            status=self.charge_status.get(device_id),
-            firmware=self.firmware.get(device_id),
-            cards=self.rfid_cards.get(device_id),
-            updated=self.charger_updated.get(device_id),
-        )
+    @classmethod
+    def seed(cls, pairings: Iterable[Pairing]) -> V2CCloudData:
+        """Return the data of known pairings before anything else was read."""
+        return cls(chargers={p.device_id: ChargerCloud(pairing=p) for p in pairings})
+
+    @property
+    def pairings(self) -> dict[str, Pairing]:
+        """Return the account's pairings by device id."""
+        return {d: c.pairing for d, c in self.chargers.items() if c.pairing is not None}
 
 
 async def _quietly[T](call: Awaitable[T], device_id: str) -> T | V2CError:
@@ -209,6 +202,10 @@ class CloudReader:
         return value
 
 
+def _newer[T](new: T | None, old: T | None) -> T | None:
+    return old if new is None else new
+
+
 def merge(
     data: V2CCloudData,
     pairings: dict[str, Pairing],
@@ -216,26 +213,21 @@ def merge(
     now: datetime,
     live: Collection[str],
 ) -> V2CCloudData:
-    """Return data with the cycle's results applied.
+    """Return data with the cycle's results applied; values not read this cycle are kept.
 
     Chargers gone from `pairings` are dropped, and the live status of chargers outside `live`
     (their LAN works again), so a stale one is never shown when the LAN fails later.
     """
-
-    def table[T](
-        old: dict[str, T], new: Callable[[Fetched], T | None], wanted: Collection[str] = pairings
-    ) -> dict[str, T]:
-        kept = {d: v for d, v in old.items() if d in wanted}
-        got = ((d, new(f)) for d, f in results.items() if d in pairings)
-        return kept | {d: v for d, v in got if v is not None}
-
-    return replace(
-        data,
-        pairings=pairings,
-        reported=table(data.reported, lambda f: f.reported),
-        charge_status=table(data.charge_status, lambda f: f.status, live),
-        firmware=table(data.firmware, lambda f: f.firmware),
-        rfid_cards=table(data.rfid_cards, lambda f: f.cards),
-        charger_updated=table(data.charger_updated, lambda f: now if f.ok else None),
-        quota_exhausted=False,
-    )
+    chargers: dict[str, ChargerCloud] = {}
+    for device_id, pairing in pairings.items():
+        old = data.chargers.get(device_id, ChargerCloud())
+        got = results.get(device_id, Fetched())
+        chargers[device_id] = ChargerCloud(
+            pairing=pairing,
+            reported=_newer(got.reported, old.reported),
+            status=_newer(got.status, old.status if device_id in live else None),
+            firmware=_newer(got.firmware, old.firmware),
+            cards=_newer(got.cards, old.cards),
+            updated=now if got.ok else old.updated,
+        )
+    return replace(data, chargers=chargers, quota_exhausted=False)

@@ -77,9 +77,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     async def _async_update_data(self) -> V2CCloudData:
         """Read what is due and pick when to wake next."""
         now = dt_util.utcnow()
-        previous = self.data or V2CCloudData(
-            pairings={p.device_id: p for p in self.ledger.pairings}
-        )
+        previous = self.data or V2CCloudData.seed(self.ledger.pairings)
         try:
             pairings, results = await self._reader.read_due(
                 now, previous.pairings, probe=self._retry is not None
@@ -144,16 +142,17 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     def _replan(self, now: datetime, data: V2CCloudData) -> None:
         """Plan every charger's intervals from its activity and the day's budget."""
         live = self._reader.live(data.pairings)
-        states = {d: status.charge_state for d, status in data.charge_status.items()}
         snap = self.ledger.rate_limit
         plan = plan_polling(
             PlanInputs(
                 now=now,
                 chargers=[
                     ChargerInput(
-                        device_id=d, lan=d not in live, activity=activity_of(states.get(d))
+                        device_id=d,
+                        lan=d not in live,
+                        activity=activity_of(c.status.charge_state if c.status else None),
                     )
-                    for d in data.pairings
+                    for d, c in data.chargers.items()
                 ],
                 calls_today=self.ledger.calls,
                 remaining=self.ledger.remaining_today(now),
@@ -210,7 +209,8 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
 
     def cloud_state(self, device_id: str) -> ChargerCloud:
         """Return what the cloud knows about one charger."""
-        return self.data.charger(device_id) if self.data is not None else ChargerCloud()
+        charger = self.data.chargers.get(device_id) if self.data is not None else None
+        return charger or ChargerCloud()
 
     async def async_user_call[T](self, call: Callable[[V2CCloudClient], Awaitable[T]]) -> T:
         """Run a user-initiated call (command, action) and book it; errors propagate."""
@@ -234,7 +234,7 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
     @callback
     def async_seed_from_ledger(self) -> None:
         """Use the persisted pairings while the cloud is unreachable at start-up."""
-        self.data = V2CCloudData(pairings={p.device_id: p for p in self.ledger.pairings})
+        self.data = V2CCloudData.seed(self.ledger.pairings)
 
     @callback
     def async_confirm(self, device_id: str, delay: float = CLOUD_CONFIRM_DELAY) -> None:
