@@ -274,12 +274,12 @@ async def test_commands_do_not_delay_cycles(
     lan_id = chargers[0].device_id
     cloud = entry.runtime_data.cloud
     assert cloud is not None
-    planned = [cloud.plan.chargers[lan_id].settings]
+    planned = [cloud.schedule.plan.chargers[lan_id].settings]
     start = simulator.now()
     for minute in range(0, 60, 2):
         await run_until(hass, freezer, simulator, start + minute * 60 + 1)
         # The plan itself stretches a little: the commands' calls count against the day.
-        planned.append(cloud.plan.chargers[lan_id].settings)
+        planned.append(cloud.schedule.plan.chargers[lan_id].settings)
         await hass.services.async_call(
             "switch",
             "turn_on" if minute % 4 == 0 else "turn_off",

@@ -128,7 +128,7 @@ async def test_car_plugged_into_idle_4g_charger(
     """An idle 4G charger is checked every ≤ 15 min; a plugged car then shortens its interval."""
     cloud = init_integration.runtime_data.cloud
     assert hass.states.get("sensor.driveway_charge_state").state == "disconnected"
-    assert cloud.plan.chargers[CLOUD_ID].live == 900
+    assert cloud.schedule.plan.chargers[CLOUD_ID].live == 900
     start = simulator.now()
     await _run_until(hass, freezer, simulator, start + 60)
     plugged = simulator.now()
@@ -139,9 +139,9 @@ async def test_car_plugged_into_idle_4g_charger(
         await _run_until(hass, freezer, simulator, simulator.now() + 10)
     noticed = simulator.now() - plugged
     assert hass.states.get("sensor.driveway_charge_state").state == "charging"
-    live = cloud.plan.chargers[CLOUD_ID].live
+    live = cloud.schedule.plan.chargers[CLOUD_ID].live
     assert live is not None and live < 300
-    assert cloud.plan.chargers[CLOUD_ID].reason == "charging"
+    assert cloud.schedule.plan.chargers[CLOUD_ID].reason == "charging"
 
     since = simulator.now()
     await _run_until(hass, freezer, simulator, since + 1800)
@@ -205,7 +205,7 @@ async def test_cloud_back_within_90_s(
     assert back <= 90, f"back {back:.0f} s after the cloud returned"
     await _run_until(hass, freezer, simulator, up_at + 90)
     served = [r for r in simulator.requests if r.side == "cloud" and r.time >= down_at]
-    normal = (outage + 90) / cloud.plan.shortest + (outage + 90) / 900
+    normal = (outage + 90) / cloud.schedule.plan.shortest + (outage + 90) / 900
     print(
         f"\noutage {outage:.0f} s: back {back:.0f} s after the cloud returned; "
         f"{tried} attempts while down (refused: none reached the server or was booked), "

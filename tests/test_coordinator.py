@@ -58,7 +58,7 @@ async def test_interval_per_fleet(
     """LAN chargers share the budget for their settings; idle 4G ones are checked every 15 min."""
     count = len(chargers)
     cloud = init_integration.runtime_data.cloud
-    plans = cloud.plan.chargers
+    plans = cloud.schedule.plan.chargers
     assert set(plans) == {c.device_id for c in chargers}
     for plan in plans.values():
         if chargers[0].lan:
@@ -73,9 +73,11 @@ async def test_interval_per_fleet(
         else:
             # Ten idle 4G chargers do not fit 15 min each: everything stretches alike.
             assert plan.live is not None and IDLE_EVERY < plan.live < plan.settings
-    assert cloud.plan.calls_per_day() <= AUTOMATIC_BUDGET
+    assert cloud.schedule.plan.calls_per_day() <= AUTOMATIC_BUDGET
     assert cloud.update_interval is not None
-    assert cloud.update_interval.total_seconds() == pytest.approx(cloud.plan.shortest, abs=1)
+    assert cloud.update_interval.total_seconds() == pytest.approx(
+        cloud.schedule.plan.shortest, abs=1
+    )
 
 
 async def test_regular_reads_for_an_hour(
@@ -86,7 +88,7 @@ async def test_regular_reads_for_an_hour(
 ) -> None:
     """LAN charger: settings only, at its share; idle 4G: live every 15 min, settings every 30."""
     cloud = init_integration.runtime_data.cloud
-    lan_every = cloud.plan.chargers[LAN_ID].settings
+    lan_every = cloud.schedule.plan.chargers[LAN_ID].settings
     since = len(simulator.requests)
     start = simulator.now()
     while simulator.now() - start < 3600:
@@ -200,7 +202,7 @@ async def test_yesterdays_count_is_dropped(
     await hass.async_block_till_done()
     runtime = mock_config_entry.runtime_data
     assert runtime.ledger.calls < 20
-    assert runtime.cloud.plan == plan_polling(
+    assert runtime.cloud.schedule.plan == plan_polling(
         PlanInputs(
             now=dt_util.utcnow(),
             chargers=[
@@ -211,7 +213,7 @@ async def test_yesterdays_count_is_dropped(
         )
     )
     assert runtime.cloud.update_interval == timedelta(
-        seconds=runtime.cloud.plan.chargers[LAN_ID].settings
+        seconds=runtime.cloud.schedule.plan.chargers[LAN_ID].settings
     )
 
 
@@ -294,6 +296,6 @@ async def test_lan_failing_at_start_reads_live_status_from_the_cloud(
     assert charger.data.source == "cloud"
     assert hass.states.get("sensor.garage_charge_state").state == "charging"
     # Its live status now comes from the cloud too, on the plan of an active charger.
-    plan = mock_config_entry.runtime_data.cloud.plan.chargers[LAN_ID]
+    plan = mock_config_entry.runtime_data.cloud.schedule.plan.chargers[LAN_ID]
     assert plan.reason == "charging"
     assert plan.live is not None and plan.live < IDLE_EVERY < plan.settings

@@ -174,26 +174,27 @@ class Plan:
         )
 
 
-def _allocate(chargers: Sequence[ChargerInput], budget: float, window: float) -> Plan | None:
-    """Spend `budget` calls over `window` seconds; None when there is nothing to spend."""
+def _allocate(chargers: Sequence[ChargerInput], budget: float, window: float) -> Plan:
+    """Spend `budget` calls over `window` seconds; nothing to spend: wait for the window's end."""
     if budget < 1:
-        return None
-    fixed = sum(
-        window / SETTINGS_EVERY + (0.0 if c.busy else window / IDLE_EVERY)
-        for c in chargers
-        if not c.lan
-    )
-    busy = sum(c.busy for c in chargers)
-    rest = budget - fixed
-    short: float | None = math.ceil(window * busy / rest) if busy and rest > 0 else None
-    stretch = 1.0
-    if rest <= 0 or (busy and (short is None or short > IDLE_EVERY)):
-        # Not even the wished cadence fits: stretch every stream alike.
-        stretch = (fixed + busy * window / IDLE_EVERY) / budget
-        short = math.ceil(IDLE_EVERY * stretch)
-    short = max(FLOOR, short or FLOOR)
-    idle = max(FLOOR, math.ceil(IDLE_EVERY * stretch))
-    settings = max(FLOOR, math.ceil(SETTINGS_EVERY * stretch))
+        short = idle = settings = window
+    else:
+        fixed = sum(
+            window / SETTINGS_EVERY + (0.0 if c.busy else window / IDLE_EVERY)
+            for c in chargers
+            if not c.lan
+        )
+        busy = sum(c.busy for c in chargers)
+        rest = budget - fixed
+        wished = math.ceil(window * busy / rest) if busy and rest > 0 else None
+        stretch = 1.0
+        if rest <= 0 or (busy and (wished is None or wished > IDLE_EVERY)):
+            # Not even the wished cadence fits: stretch every stream alike.
+            stretch = (fixed + busy * window / IDLE_EVERY) / budget
+            wished = math.ceil(IDLE_EVERY * stretch)
+        short = max(FLOOR, wished or FLOOR)
+        idle = max(FLOOR, math.ceil(IDLE_EVERY * stretch))
+        settings = max(FLOOR, math.ceil(SETTINGS_EVERY * stretch))
     return Plan(
         chargers={
             c.device_id: ChargerPlan(live=None, settings=short, reason="lan")
@@ -202,7 +203,8 @@ def _allocate(chargers: Sequence[ChargerInput], budget: float, window: float) ->
                 live=short if c.busy else idle, settings=settings, reason=c.activity.value
             )
             for c in chargers
-        }
+        },
+        pacing=Pacing.EXHAUSTED if budget < 1 else Pacing.NORMAL,
     )
 
 
@@ -223,7 +225,6 @@ def plan_polling(inputs: PlanInputs) -> Plan:
     count = max(len(chargers), 1)
     periodic = periodic_plan(count).calls_per_day(count)
     base = _allocate(chargers, AUTOMATIC_BUDGET - periodic, DAY)
-    assert base is not None  # the periodic plan never takes more than half the budget
     left = max((window_end(inputs.now, inputs.reset) - inputs.now).total_seconds(), 1.0)
     own = AUTOMATIC_BUDGET - inputs.calls_today
     spendable, pacing = float(own), Pacing.DAY_COUNT
@@ -232,19 +233,9 @@ def plan_polling(inputs: PlanInputs) -> Plan:
         if server < own:
             spendable, pacing = float(server), Pacing.SERVER_REMAINING
     paced = _allocate(chargers, spendable - periodic * left / DAY, left)
-    if paced is None:
-        # Nothing left to spend in this window: wait for it to reset.
-        paced = Plan(
-            chargers={
-                d: ChargerPlan(
-                    live=None if p.live is None else left, settings=left, reason=p.reason
-                )
-                for d, p in base.chargers.items()
-            }
-        )
+    if stretched := paced.pacing == Pacing.EXHAUSTED:
         pacing = Pacing.EXHAUSTED
     merged: dict[str, ChargerPlan] = {}
-    stretched = pacing == Pacing.EXHAUSTED
     for device_id, plan in base.chargers.items():
         slow = paced.chargers[device_id]
         stretched |= slow.shortest > plan.shortest or slow.settings > plan.settings

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -19,7 +18,6 @@ from .budget import (
     FLOOR,
     ChargerInput,
     Kind,
-    Plan,
     PlanInputs,
     activity_of,
     backoff_interval,
@@ -103,10 +101,10 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
                 # The server answered with an error: the failed streams wait for their next read.
                 self._retry = None
                 wait = self._until_due(now)
-                self._set_wake(now, wait if wait >= 1 else self.plan.shortest)
+                self._set_wake(now, wait if wait >= 1 else self.schedule.plan.shortest)
             else:
                 # Never reached the server, so it cost nothing: test again soon, with one call.
-                self._retry = retry_delay(self._retry, self.plan.shortest)
+                self._retry = retry_delay(self._retry, self.schedule.plan.shortest)
                 self._set_wake(now, self._retry)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
@@ -120,11 +118,6 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         self._backoff = self._retry = None
         self._set_wake(now, max(self._until_due(now, data), 1.0))
         return data
-
-    @property
-    def plan(self) -> Plan:
-        """Return how often each charger is read, and why."""
-        return self.schedule.plan
 
     def _apply(
         self,
@@ -202,10 +195,6 @@ class V2CCloudCoordinator(DataUpdateCoordinator[V2CCloudData]):
         now = dt_util.utcnow()
         self._replan(now, self.data)
         self._rewake(now)
-
-    def charger_plan(self, device_id: str) -> dict[str, Any] | None:
-        """Return one charger's polling plan: intervals, why, and when it is read next."""
-        return self.schedule.describe(device_id)
 
     def cloud_state(self, device_id: str) -> ChargerCloud:
         """Return what the cloud knows about one charger."""

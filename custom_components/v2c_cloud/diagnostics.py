@@ -63,7 +63,7 @@ def _charger(charger: V2CCharger) -> dict[str, Any]:
         "outage_since": lan.outage_since.isoformat() if lan.outage_since else None,
         "realtime_success": lan.last_update_success,
         **{name: model.as_dict() if model else None for name, model in models.items()},
-        "cloud_plan": charger.cloud.charger_plan(charger.device_id) if charger.cloud else None,
+        "cloud_plan": charger.cloud.schedule.describe(charger.device_id) if charger.cloud else None,
     }
 
 
@@ -84,8 +84,8 @@ async def async_get_config_entry_diagnostics(
                 if cloud.update_interval
                 else None,
                 "plan": {
-                    "pacing": cloud.plan.pacing.value,
-                    "calls_per_day": round(cloud.plan.calls_per_day()),
+                    "pacing": cloud.schedule.plan.pacing.value,
+                    "calls_per_day": round(cloud.schedule.plan.calls_per_day()),
                 },
                 "requests_since_start": cloud.client.request_count,
                 "budget": cloud.ledger.as_dict(),

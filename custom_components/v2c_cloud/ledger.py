@@ -41,7 +41,6 @@ class CallLedger:
                 name=item["name"],
                 model=item.get("model"),
                 ip=item.get("ip"),
-                raw={},
             )
             for item in stored.get("pairings", [])
             if isinstance(item, dict) and isinstance(item.get("device_id"), str)
@@ -87,29 +86,16 @@ class CallLedger:
         await self._store.async_remove()
 
     def _data(self) -> dict[str, Any]:
-        snap = self.rate_limit
         return {
             "day": self.day.isoformat(),
             "calls": self.calls,
-            "rate_limit": None
-            if snap is None
-            else {
-                "limit": snap.limit,
-                "remaining": snap.remaining,
-                "reset": snap.reset,
-                "observed_at": snap.observed_at.isoformat(),
-            },
+            "rate_limit": self.rate_limit.as_dict() if self.rate_limit else None,
             "pairings": [_stored(p) for p in self.pairings],
         }
 
 
 def _stored(pairing: Pairing) -> dict[str, Any]:
-    return {
-        "device_id": pairing.device_id,
-        "name": pairing.name,
-        "model": pairing.model,
-        "ip": pairing.ip,
-    }
+    return {k: v for k, v in pairing.as_dict().items() if k != "raw"}
 
 
 def _snapshot_from_dict(data: Any) -> RateLimitSnapshot | None:

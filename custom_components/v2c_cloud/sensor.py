@@ -91,7 +91,7 @@ def _cloud_plan(charger: V2CCharger) -> dict[str, Any] | None:
     """Return today's automatic calls and how often this charger is read from the cloud, and why."""
     if charger.cloud is None:
         return None
-    plan = charger.cloud.charger_plan(charger.device_id) or {}
+    plan = charger.cloud.schedule.describe(charger.device_id) or {}
     # The next read times stay in the diagnostics: as attributes they would churn the history.
     return {
         "automatic_calls_today": charger.cloud.ledger.calls,
