@@ -1,7 +1,11 @@
-"""The activity-aware cloud plan and the per-stream schedule (pure logic, no Home Assistant)."""
+"""The activity-aware cloud plan, the per-stream schedule and the merge of a cycle's results.
+
+Pure logic: no Home Assistant instance.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 import itertools
 import json
@@ -9,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.v2c_cloud.api import ReportedState, V2CConnectionError, V2CResponseError
+from custom_components.v2c_cloud.api import (
+    ChargeStatus,
+    FirmwareInfo,
+    Pairing,
+    ReportedState,
+    RfidCard,
+    V2CConnectionError,
+    V2CResponseError,
+)
 from custom_components.v2c_cloud.budget import (
     AUTOMATIC_BUDGET,
     DAY,
@@ -27,6 +39,7 @@ from custom_components.v2c_cloud.budget import (
     base_interval,
     plan_polling,
 )
+from custom_components.v2c_cloud.cloud_reads import ChargerCloud, V2CCloudData, merge
 from custom_components.v2c_cloud.schedule import RETRY_CAP, Fetched, Schedule, retry_delay
 
 MIDNIGHT = datetime(2026, 11, 26, tzinfo=UTC)
@@ -271,3 +284,38 @@ def test_plan_attributes_are_translated() -> None:
         reasons = {a.value for a in Activity} | {_plan(_lan("b")).chargers["b"].reason}
         assert set(attrs["reason"]["state"]) == reasons, path.name
         assert set(attrs["pacing"]["state"]) == {p.value for p in Pacing}, path.name
+
+
+def test_merge_keeps_one_record_per_charger() -> None:
+    """Values not read are kept; a gone charger's record and a LAN charger's status are not."""
+    a, b, c = (Pairing(device_id=d, name=d) for d in "abc")
+    reported, status, firmware = ReportedState(raw={"n": 1}), ChargeStatus(), FirmwareInfo()
+    first = merge(
+        V2CCloudData.seed([a, b, c]),
+        {"a": a, "b": b, "c": c},
+        {
+            "a": Fetched(reported=reported, status=status, firmware=firmware, cards=[]),
+            "b": Fetched(status=status, cards=[RfidCard(code="04A1")]),
+            "c": Fetched(errors={"settings": V2CResponseError("bad", status=500)}),
+        },
+        NOON,
+        live=["a", "b"],
+    )
+    assert first.chargers["c"] == ChargerCloud(pairing=c)  # failed: nothing read yet
+    later, newer = NOON + timedelta(hours=1), ReportedState(raw={"n": 2})
+    second = merge(
+        replace(first, quota_exhausted=True, updated_at=NOON),
+        {"a": a, "b": b},
+        {"a": Fetched(reported=newer), "b": Fetched(errors={"live": V2CConnectionError("x")})},
+        later,
+        live=["a"],
+    )
+    assert second.pairings == {"a": a, "b": b}  # c left the account
+    assert second.chargers["a"] == ChargerCloud(
+        pairing=a, reported=newer, status=status, firmware=firmware, cards=[], updated=later
+    )
+    # b's LAN works again: its cloud status is dropped, its cards and last read time kept.
+    assert second.chargers["b"] == ChargerCloud(
+        pairing=b, cards=[RfidCard(code="04A1")], updated=NOON
+    )
+    assert (second.quota_exhausted, second.updated_at) == (False, NOON)
