@@ -145,12 +145,10 @@ class CloudReader:
         self.pairings_due = anchor(now, self.pairings_due) + timedelta(seconds=every)
         result = {p.device_id: p for p in fetched}
         gone = set(cached) - set(result)
-        unconfirmed = gone - self.missing
-        self.missing = gone
-        for device_id in unconfirmed:
-            result[device_id] = cached[device_id]
-        if unconfirmed:
+        if unconfirmed := gone - self.missing:
+            result |= {device_id: cached[device_id] for device_id in unconfirmed}
             self.pairings_due = now
+        self.missing = gone
         self.ledger.remember_pairings(list(result.values()))
         return result
 
